@@ -1,0 +1,551 @@
+"""Metrics of ``auditor eval``: how well predicted error spans match human gold spans.
+
+Pure functions over spans; no click, no pipeline. The CLI (``auditor/cli/eval_cmd.py``)
+runs the auditor on every gold record and hands the predicted spans to
+:func:`evaluate`.
+
+Definitions (also in the README, section "Evaluating"):
+
+* **Character-level micro F1.** For every record, the gold error characters are the
+  union of its gold spans and the predicted error characters the union of its predicted
+  spans. Where spans overlap, the most severe label wins for that character. A predicted
+  error character inside a gold span *earns* 1 when the severities agree (``critical``
+  counts as ``major``) and 0.5 when they differ. precision = earned / predicted error
+  characters, recall = earned / gold error characters, both summed over all records
+  before dividing (micro average); F1 is their harmonic mean. Zero-length gold spans
+  (omissions) cover no character and are ignored. Gold spans whose severity is
+  ``null`` (the word-level QE file) count as ``minor``. The *severity-blind* variant
+  lets every overlapping character earn 1.
+* **All-minor reference.** The same numbers for a trivial system that flags every
+  character of every record as ``minor``.
+* **Correlation.** Spearman's rho and Kendall's tau-b between the predicted segment
+  score and the gold ``score`` over the records that have one.
+* **Per gold category** (top level of ``Top/Sub``): character recall (severity-blind)
+  and span recall (share of the category's spans that share at least one character with
+  a prediction).
+* **Per detector**: character precision (severity-blind: share of the detector's
+  predicted characters inside gold spans) and finding precision (share of its findings
+  that share at least one character with a gold span; a zero-length finding counts as
+  covering the character at its offset).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditor.errors import InputError
+
+#: severity → rank; ``None`` (no severity given) ranks as minor.
+_RANK: dict[str | None, int] = {None: 1, "minor": 1, "major": 2, "critical": 3}
+
+
+@dataclass(frozen=True)
+class Span:
+    """A labelled character range ``[start, end)`` of a record's text."""
+
+    start: int
+    end: int
+    severity: str | None = "minor"
+    category: str = ""
+    detector: str = ""
+
+
+@dataclass(frozen=True)
+class GoldRecord:
+    """One line of a gold JSONL file."""
+
+    id: str
+    text: str
+    source: str | None
+    spans: tuple[Span, ...]
+    score: float | None
+    line: int
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What the auditor said about one record."""
+
+    spans: tuple[Span, ...]
+    score: float | None
+
+
+@dataclass
+class PRF:
+    """Micro-averaged character precision / recall / F1."""
+
+    earned: float = 0.0
+    predicted_chars: int = 0
+    gold_chars: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.earned / self.predicted_chars if self.predicted_chars else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.earned / self.gold_chars if self.gold_chars else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, other: PRF) -> None:
+        self.earned += other.earned
+        self.predicted_chars += other.predicted_chars
+        self.gold_chars += other.gold_chars
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "precision": round(self.precision, 6),
+            "recall": round(self.recall, 6),
+            "f1": round(self.f1, 6),
+            "earned": round(self.earned, 6),
+            "predicted_chars": self.predicted_chars,
+            "gold_chars": self.gold_chars,
+        }
+
+
+@dataclass
+class SpanScores:
+    """Severity-aware and severity-blind PRF of one system."""
+
+    severity: PRF = field(default_factory=PRF)
+    blind: PRF = field(default_factory=PRF)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"severity": self.severity.to_dict(), "blind": self.blind.to_dict()}
+
+
+@dataclass
+class CategoryRecall:
+    gold_chars: int = 0
+    recalled_chars: int = 0
+    spans: int = 0
+    spans_hit: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "gold_chars": self.gold_chars,
+            "recalled_chars": self.recalled_chars,
+            "char_recall": round(_ratio(self.recalled_chars, self.gold_chars), 6),
+            "spans": self.spans,
+            "spans_hit": self.spans_hit,
+            "span_recall": round(_ratio(self.spans_hit, self.spans), 6),
+        }
+
+
+@dataclass
+class DetectorPrecision:
+    predicted_chars: int = 0
+    correct_chars: int = 0
+    findings: int = 0
+    findings_hit: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "findings": self.findings,
+            "findings_hit": self.findings_hit,
+            "finding_precision": round(_ratio(self.findings_hit, self.findings), 6),
+            "predicted_chars": self.predicted_chars,
+            "correct_chars": self.correct_chars,
+            "char_precision": round(_ratio(self.correct_chars, self.predicted_chars), 6),
+        }
+
+
+@dataclass
+class Correlation:
+    n: int
+    spearman: float | None
+    kendall_tau_b: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "spearman": None if self.spearman is None else round(self.spearman, 6),
+            "kendall_tau_b": None if self.kendall_tau_b is None else round(self.kendall_tau_b, 6),
+        }
+
+
+@dataclass
+class EvalResult:
+    records: int
+    gold_spans: int
+    zero_length_gold_spans: int
+    predicted_spans: int
+    auditor: SpanScores
+    all_minor: SpanScores
+    correlation: Correlation | None
+    per_category: dict[str, CategoryRecall]
+    per_detector: dict[str, DetectorPrecision]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "records": self.records,
+            "gold_spans": self.gold_spans,
+            "zero_length_gold_spans": self.zero_length_gold_spans,
+            "predicted_spans": self.predicted_spans,
+            "auditor": self.auditor.to_dict(),
+            "all_minor": self.all_minor.to_dict(),
+            "correlation": None if self.correlation is None else self.correlation.to_dict(),
+            "per_category": {k: v.to_dict() for k, v in sorted(self.per_category.items())},
+            "per_detector": {k: v.to_dict() for k, v in sorted(self.per_detector.items())},
+        }
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b else 0.0
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_gold(path: str) -> list[GoldRecord]:
+    """Read a gold JSONL file; raise :class:`InputError` naming file and line on bad input."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"not UTF-8: {exc}") from None
+    records = []
+    for lineno, raw in enumerate(lines, 1):
+        if not raw.strip():
+            continue
+        records.append(parse_gold_line(raw, path, lineno))
+    return records
+
+
+def parse_gold_line(raw: str, path: str, lineno: int) -> GoldRecord:
+    """Parse and validate one gold record."""
+
+    def bad(msg: str) -> InputError:
+        return InputError(path, msg, lineno)
+
+    try:
+        obj = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise bad(f"malformed JSON: {exc.msg} (column {exc.colno})") from None
+    if not isinstance(obj, dict):
+        raise bad("record is not a JSON object")
+    text = obj.get("mt_de")
+    if not isinstance(text, str):
+        raise bad("missing or non-string 'mt_de'")
+    rid = obj.get("id", f"line{lineno}")
+    if not isinstance(rid, (str, int)) or isinstance(rid, bool):
+        raise bad("'id' must be a string")
+    source = obj.get("source_en")
+    if source is not None and not isinstance(source, str):
+        raise bad("'source_en' must be a string or null")
+    score = obj.get("score")
+    if score is not None:
+        if isinstance(score, bool) or not isinstance(score, (int, float)) or not math.isfinite(score):
+            raise bad("'score' must be a finite number or null")
+        score = float(score)
+    raw_spans = obj.get("spans", [])
+    if not isinstance(raw_spans, list):
+        raise bad("'spans' must be a list")
+    spans = []
+    for i, s in enumerate(raw_spans):
+        if not isinstance(s, dict):
+            raise bad(f"span {i} is not an object")
+        start, end = s.get("start"), s.get("end")
+        if not _is_int(start) or not _is_int(end):
+            raise bad(f"span {i}: 'start' and 'end' must be integers")
+        if not 0 <= start <= end <= len(text):
+            raise bad(f"span {i} [{start}, {end}) falls outside the text (length {len(text)})")
+        severity = s.get("severity")
+        if severity not in _RANK:
+            raise bad(f"span {i}: unknown severity {severity!r}")
+        category = s.get("category") or ""
+        if not isinstance(category, str):
+            raise bad(f"span {i}: 'category' must be a string")
+        spans.append(Span(start, end, severity, category))
+    return GoldRecord(str(rid), text, source, tuple(spans), score, lineno)
+
+
+def _is_int(x: object) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def prediction_from_record(obj: dict[str, Any], text_length: int, where: str = "") -> Prediction:
+    """A :class:`Prediction` from one ``auditor score --format jsonl`` line (as a dict)."""
+    spans = []
+    for f in obj.get("spans", []):
+        start, end = f["start"], f["end"]
+        if not 0 <= start <= end <= text_length:
+            raise ValueError(f"{where}predicted span [{start}, {end}) outside text of length {text_length}")
+        spans.append(Span(start, end, f.get("severity"), f.get("category", ""), f.get("detector", "")))
+    return Prediction(tuple(spans), obj.get("score"))
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def char_ranks(spans: Iterable[Span], length: int) -> list[int]:
+    """Severity rank of every character (0 = no error); overlapping spans: most severe wins."""
+    ranks = [0] * length
+    for s in spans:
+        r = _RANK[s.severity]
+        for i in range(max(0, s.start), min(s.end, length)):
+            if ranks[i] < r:
+                ranks[i] = r
+    return ranks
+
+
+def _agree(a: int, b: int) -> bool:
+    """Severity ranks agree; critical (3) counts as major (2)."""
+    return min(a, 2) == min(b, 2)
+
+
+def span_scores(gold: Sequence[int], pred: Sequence[int]) -> SpanScores:
+    """Severity-aware and severity-blind PRF of one record from per-character ranks."""
+    out = SpanScores()
+    predicted = sum(1 for p in pred if p)
+    golds = sum(1 for g in gold if g)
+    earned = 0.0
+    overlap = 0
+    for g, p in zip(gold, pred):
+        if g and p:
+            overlap += 1
+            earned += 1.0 if _agree(g, p) else 0.5
+    out.severity = PRF(earned, predicted, golds)
+    out.blind = PRF(float(overlap), predicted, golds)
+    return out
+
+
+def evaluate(gold: Sequence[GoldRecord], predictions: Sequence[Prediction]) -> EvalResult:
+    """All metrics for ``predictions[i]`` against ``gold[i]``."""
+    if len(gold) != len(predictions):
+        raise ValueError(f"{len(gold)} gold records but {len(predictions)} predictions")
+    auditor = SpanScores()
+    all_minor = SpanScores()
+    per_category: dict[str, CategoryRecall] = {}
+    per_detector: dict[str, DetectorPrecision] = {}
+    gold_spans = zero = predicted_spans = 0
+    for rec, pred in zip(gold, predictions):
+        n = len(rec.text)
+        g = char_ranks(rec.spans, n)
+        p = char_ranks(pred.spans, n)
+        s = span_scores(g, p)
+        auditor.severity.add(s.severity)
+        auditor.blind.add(s.blind)
+        m = span_scores(g, [1] * n)
+        all_minor.severity.add(m.severity)
+        all_minor.blind.add(m.blind)
+        gold_spans += len(rec.spans)
+        zero += sum(1 for sp in rec.spans if sp.end <= sp.start)
+        predicted_spans += len(pred.spans)
+
+        by_cat: dict[str, set[int]] = {}
+        for sp in rec.spans:
+            if sp.end <= sp.start:
+                continue
+            cat = top_category(sp.category)
+            by_cat.setdefault(cat, set()).update(range(sp.start, sp.end))
+            c = per_category.setdefault(cat, CategoryRecall())
+            c.spans += 1
+            if any(p[i] for i in range(sp.start, sp.end)):
+                c.spans_hit += 1
+        for cat, chars in by_cat.items():
+            c = per_category[cat]
+            c.gold_chars += len(chars)
+            c.recalled_chars += sum(1 for i in chars if p[i])
+
+        by_det: dict[str, set[int]] = {}
+        for sp in pred.spans:
+            det = sp.detector or "?"
+            d = per_detector.setdefault(det, DetectorPrecision())
+            d.findings += 1
+            lo, hi = sp.start, max(sp.end, sp.start + 1)
+            if any(g[i] for i in range(lo, min(hi, n))):
+                d.findings_hit += 1
+            by_det.setdefault(det, set()).update(range(sp.start, sp.end))
+        for det, chars in by_det.items():
+            d = per_detector[det]
+            d.predicted_chars += len(chars)
+            d.correct_chars += sum(1 for i in chars if g[i])
+
+    pairs = [(pr.score, r.score) for r, pr in zip(gold, predictions) if r.score is not None and pr.score is not None]
+    corr = None
+    if pairs:
+        xs = [float(a) for a, _ in pairs]
+        ys = [float(b) for _, b in pairs]
+        corr = Correlation(len(pairs), spearman(xs, ys), kendall_tau_b(xs, ys))
+    return EvalResult(
+        records=len(gold),
+        gold_spans=gold_spans,
+        zero_length_gold_spans=zero,
+        predicted_spans=predicted_spans,
+        auditor=auditor,
+        all_minor=all_minor,
+        correlation=corr,
+        per_category=per_category,
+        per_detector=per_detector,
+    )
+
+
+def top_category(category: str) -> str:
+    """``"Accuracy/Mistranslation"`` → ``"Accuracy"``; empty → ``"(none)"``."""
+    return category.split("/", 1)[0].strip() or "(none)"
+
+
+# --------------------------------------------------------------------------- correlation
+
+
+def average_ranks(values: Sequence[float]) -> list[float]:
+    """1-based ranks; ties get the mean of the ranks they span."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    ranks = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        r = (i + j) / 2 + 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = r
+        i = j + 1
+    return ranks
+
+
+def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    n = len(xs)
+    if n < 2:
+        return None
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in ys)
+    if sxx == 0 or syy == 0:
+        return None
+    return sxy / math.sqrt(sxx * syy)
+
+
+def spearman(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    """Spearman's rho: Pearson correlation of the average ranks (None if undefined)."""
+    if len(xs) != len(ys):
+        raise ValueError("length mismatch")
+    return pearson(average_ranks(xs), average_ranks(ys))
+
+
+def kendall_tau_b(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    """Kendall's tau-b with tie correction (None if either side is constant)."""
+    n = len(xs)
+    if n != len(ys):
+        raise ValueError("length mismatch")
+    if n < 2:
+        return None
+    concordant_minus_discordant = 0
+    ties_x = ties_y = 0  # pairs tied in x (resp. y), including pairs tied in both
+    for i in range(n):
+        xi, yi = xs[i], ys[i]
+        for j in range(i + 1, n):
+            dx = xs[j] - xi
+            dy = ys[j] - yi
+            if dx == 0:
+                ties_x += 1
+            if dy == 0:
+                ties_y += 1
+            if dx and dy:
+                concordant_minus_discordant += 1 if (dx > 0) == (dy > 0) else -1
+    n0 = n * (n - 1) // 2
+    denom = math.sqrt((n0 - ties_x) * (n0 - ties_y))
+    if denom == 0:
+        return None
+    return concordant_minus_discordant / denom
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def render_text(result: EvalResult, run: dict[str, Any] | None = None) -> str:
+    """Human-readable report: the span table (auditor vs all-minor), correlation, breakdowns."""
+    out: list[str] = []
+    run = run or {}
+    if run:
+        out.append(
+            f"gold: {run.get('gold')}   engines: {','.join(run.get('engines', []))}   "
+            f"source: {'used' if run.get('source_used') else 'not used'}"
+        )
+    out.append(
+        f"records: {result.records}   gold spans: {result.gold_spans} "
+        f"({result.zero_length_gold_spans} zero-length, ignored)   predicted spans: {result.predicted_spans}"
+    )
+    out.append("")
+    out.append("character-level micro P / R / F1")
+    header = f"  {'system':<12} {'severity P':>10} {'R':>7} {'F1':>7}   {'blind P':>8} {'R':>7} {'F1':>7}"
+    out.append(header)
+    for name, s in (("auditor", result.auditor), ("all-minor", result.all_minor)):
+        out.append(
+            f"  {name:<12} {s.severity.precision:>10.3f} {s.severity.recall:>7.3f} {s.severity.f1:>7.3f}"
+            f"   {s.blind.precision:>8.3f} {s.blind.recall:>7.3f} {s.blind.f1:>7.3f}"
+        )
+    a = result.auditor.blind
+    out.append(f"  (predicted error chars {a.predicted_chars}, gold error chars {a.gold_chars})")
+    out.append("")
+    c = result.correlation
+    if c is None:
+        out.append("segment score correlation: no gold scores")
+    else:
+        out.append(
+            f"segment score correlation (n={c.n}): Spearman {_fmt(c.spearman)}   Kendall tau-b {_fmt(c.kendall_tau_b)}"
+        )
+    out.append("")
+    out.append("recall per gold category (severity-blind)")
+    out.append(f"  {'category':<28} {'spans':>6} {'hit':>6} {'span R':>7} {'chars':>7} {'char R':>7}")
+    for cat, cr in sorted(result.per_category.items(), key=lambda kv: (-kv[1].spans, kv[0])):
+        out.append(
+            f"  {cat[:28]:<28} {cr.spans:>6} {cr.spans_hit:>6} {_ratio(cr.spans_hit, cr.spans):>7.3f}"
+            f" {cr.gold_chars:>7} {_ratio(cr.recalled_chars, cr.gold_chars):>7.3f}"
+        )
+    out.append("")
+    out.append("precision per detector (severity-blind)")
+    if not result.per_detector:
+        out.append("  (no findings)")
+    else:
+        out.append(f"  {'detector':<28} {'finds':>6} {'hit':>6} {'find P':>7} {'chars':>7} {'char P':>7}")
+        for det, dp in sorted(result.per_detector.items(), key=lambda kv: (-kv[1].findings, kv[0])):
+            out.append(
+                f"  {det[:28]:<28} {dp.findings:>6} {dp.findings_hit:>6} {_ratio(dp.findings_hit, dp.findings):>7.3f}"
+                f" {dp.predicted_chars:>7} {_ratio(dp.correct_chars, dp.predicted_chars):>7.3f}"
+            )
+    if "segments_per_second" in run:
+        out.append("")
+        out.append(
+            f"throughput: {run['segments']} segments in {run['run_seconds']:.2f} s = "
+            f"{run['segments_per_second']:.1f} segments/s (engine load {run['load_seconds']:.2f} s); "
+            f"peak memory {run['peak_rss_mb']:.0f} MB"
+        )
+    return "\n".join(out) + "\n"
+
+
+def _fmt(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.3f}"
+
+
+__all__ = [
+    "Span",
+    "GoldRecord",
+    "Prediction",
+    "PRF",
+    "SpanScores",
+    "EvalResult",
+    "read_gold",
+    "parse_gold_line",
+    "prediction_from_record",
+    "char_ranks",
+    "span_scores",
+    "evaluate",
+    "top_category",
+    "spearman",
+    "kendall_tau_b",
+    "average_ranks",
+    "render_text",
+]
