@@ -311,7 +311,7 @@ def span_scores(gold: Sequence[int], pred: Sequence[int]) -> SpanScores:
     golds = sum(1 for g in gold if g)
     earned = 0.0
     overlap = 0
-    for g, p in zip(gold, pred):
+    for g, p in zip(gold, pred, strict=True):
         if g and p:
             overlap += 1
             earned += 1.0 if _agree(g, p) else 0.5
@@ -329,7 +329,7 @@ def evaluate(gold: Sequence[GoldRecord], predictions: Sequence[Prediction]) -> E
     per_category: dict[str, CategoryRecall] = {}
     per_detector: dict[str, DetectorPrecision] = {}
     gold_spans = zero = predicted_spans = 0
-    for rec, pred in zip(gold, predictions):
+    for rec, pred in zip(gold, predictions, strict=True):
         n = len(rec.text)
         g = char_ranks(rec.spans, n)
         p = char_ranks(pred.spans, n)
@@ -372,7 +372,11 @@ def evaluate(gold: Sequence[GoldRecord], predictions: Sequence[Prediction]) -> E
             d.predicted_chars += len(chars)
             d.correct_chars += sum(1 for i in chars if g[i])
 
-    pairs = [(pr.score, r.score) for r, pr in zip(gold, predictions) if r.score is not None and pr.score is not None]
+    pairs = [
+        (pr.score, r.score)
+        for r, pr in zip(gold, predictions, strict=True)
+        if r.score is not None and pr.score is not None
+    ]
     corr = None
     if pairs:
         xs = [float(a) for a, _ in pairs]
@@ -420,7 +424,7 @@ def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     if n < 2:
         return None
     mx, my = sum(xs) / n, sum(ys) / n
-    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
     sxx = sum((x - mx) ** 2 for x in xs)
     syy = sum((y - my) ** 2 for y in ys)
     if sxx == 0 or syy == 0:
@@ -495,7 +499,8 @@ def render_text(result: EvalResult, run: dict[str, Any] | None = None) -> str:
         out.append("segment score correlation: no gold scores")
     else:
         out.append(
-            f"segment score correlation (n={c.n}): Spearman {_fmt(c.spearman)}   Kendall tau-b {_fmt(c.kendall_tau_b)}"
+            f"segment score correlation (n={c.n}): Spearman {_fmt(c.spearman)}   "
+            f"Kendall tau-b {_fmt(c.kendall_tau_b)}"
         )
     out.append("")
     out.append("recall per gold category (severity-blind)")
@@ -513,7 +518,8 @@ def render_text(result: EvalResult, run: dict[str, Any] | None = None) -> str:
         out.append(f"  {'detector':<28} {'finds':>6} {'hit':>6} {'find P':>7} {'chars':>7} {'char P':>7}")
         for det, dp in sorted(result.per_detector.items(), key=lambda kv: (-kv[1].findings, kv[0])):
             out.append(
-                f"  {det[:28]:<28} {dp.findings:>6} {dp.findings_hit:>6} {_ratio(dp.findings_hit, dp.findings):>7.3f}"
+                f"  {det[:28]:<28} {dp.findings:>6} {dp.findings_hit:>6}"
+                f" {_ratio(dp.findings_hit, dp.findings):>7.3f}"
                 f" {dp.predicted_chars:>7} {_ratio(dp.correct_chars, dp.predicted_chars):>7.3f}"
             )
     if "segments_per_second" in run:

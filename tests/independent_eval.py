@@ -41,7 +41,7 @@ def spearman(a, b):
     ra, rb = ranks(a), ranks(b)
     n = len(a)
     ma, mb = sum(ra) / n, sum(rb) / n
-    cov = sum((x - ma) * (y - mb) for x, y in zip(ra, rb))
+    cov = sum((x - ma) * (y - mb) for x, y in zip(ra, rb, strict=True))
     va = sum((x - ma) ** 2 for x in ra)
     vb = sum((y - mb) ** 2 for y in rb)
     return cov / (va * vb) ** 0.5 if va and vb else None
@@ -69,7 +69,7 @@ def compute(gold_path, pred_path):
     tot = {"sev": 0.0, "blind": 0.0, "pred": 0, "gold": 0, "m_sev": 0.0, "m_pred": 0}
     cat_gold, cat_hit, det_pred, det_ok = {}, {}, {}, {}
     xs, ys = [], []
-    for g, p in zip(gold, pred):
+    for g, p in zip(gold, pred, strict=True):
         gc = paint(g["spans"])
         pc = paint(p["spans"])
         tot["pred"] += len(pc)
@@ -107,9 +107,13 @@ def compute(gold_path, pred_path):
             "severity": prf(tot["m_sev"], tot["m_pred"], tot["gold"]),
             "blind": prf(tot["gold"], tot["m_pred"], tot["gold"]),
         },
-        "correlation": {"n": len(xs), "spearman": spearman(xs, ys), "kendall_tau_b": kendall_b(xs, ys)} if xs else None,
+        "correlation": {"n": len(xs), "spearman": spearman(xs, ys), "kendall_tau_b": kendall_b(xs, ys)}
+        if xs
+        else None,
         "char_recall_per_category": {c: cat_hit[c] / cat_gold[c] for c in cat_gold},
-        "char_precision_per_detector": {d: (det_ok[d] / det_pred[d] if det_pred[d] else 0.0) for d in det_pred},
+        "char_precision_per_detector": {
+            d: (det_ok[d] / det_pred[d] if det_pred[d] else 0.0) for d in det_pred
+        },
     }
 
 

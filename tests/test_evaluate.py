@@ -132,10 +132,18 @@ def test_spans_at_the_text_end():
     r = one([(7, 10, "major")], [(8, 10, "major")])
     s = r.auditor.severity
     assert s.earned == 2.0 and s.precision == 1.0 and s.recall == pytest.approx(2 / 3)
-    ok = parse_gold_line(json.dumps({"id": "x", "mt_de": TEXT, "spans": [{"start": 7, "end": 10, "severity": "minor"}]}), "g.jsonl", 4)
+    ok = parse_gold_line(
+        json.dumps({"id": "x", "mt_de": TEXT, "spans": [{"start": 7, "end": 10, "severity": "minor"}]}),
+        "g.jsonl",
+        4,
+    )
     assert ok.spans[0].end == 10
     with pytest.raises(InputError) as exc:
-        parse_gold_line(json.dumps({"id": "x", "mt_de": TEXT, "spans": [{"start": 7, "end": 11, "severity": "minor"}]}), "g.jsonl", 4)
+        parse_gold_line(
+            json.dumps({"id": "x", "mt_de": TEXT, "spans": [{"start": 7, "end": 11, "severity": "minor"}]}),
+            "g.jsonl",
+            4,
+        )
     assert str(exc.value).startswith("g.jsonl:4: ")
     assert "outside the text" in str(exc.value)
 
@@ -153,8 +161,26 @@ def test_all_minor_reference():
 
 def test_per_category_and_per_detector():
     text = "x" * 16
-    gold = [rec([(0, 4, "major", "Accuracy/Mistranslation"), (6, 10, "minor", "Fluency/Grammar"), (4, 4, "major", "Accuracy/Omission")], text)]
-    preds = [pred([(0, 2, "minor", "", "A"), (8, 12, "minor", "", "B"), (14, 15, "minor", "", "B"), (15, 15, "minor", "", "C")])]
+    gold = [
+        rec(
+            [
+                (0, 4, "major", "Accuracy/Mistranslation"),
+                (6, 10, "minor", "Fluency/Grammar"),
+                (4, 4, "major", "Accuracy/Omission"),
+            ],
+            text,
+        )
+    ]
+    preds = [
+        pred(
+            [
+                (0, 2, "minor", "", "A"),
+                (8, 12, "minor", "", "B"),
+                (14, 15, "minor", "", "B"),
+                (15, 15, "minor", "", "C"),
+            ]
+        )
+    ]
     r = evaluate(gold, preds)
     acc, flu = r.per_category["Accuracy"], r.per_category["Fluency"]
     assert (acc.gold_chars, acc.recalled_chars, acc.spans, acc.spans_hit) == (4, 2, 1, 1)
@@ -176,7 +202,14 @@ def test_top_category():
 
 
 def test_char_ranks():
-    assert char_ranks([Span(1, 3, "minor"), Span(2, 5, "critical"), Span(4, 4, "major")], 6) == [0, 1, 3, 3, 3, 0]
+    assert char_ranks([Span(1, 3, "minor"), Span(2, 5, "critical"), Span(4, 4, "major")], 6) == [
+        0,
+        1,
+        3,
+        3,
+        3,
+        0,
+    ]
 
 
 def test_average_ranks_ties():
@@ -210,10 +243,16 @@ def test_read_gold_reports_file_and_line(tmp_path):
     with pytest.raises(InputError) as exc:
         read_gold(str(p))
     assert str(exc.value).startswith(f"{p}:2: malformed JSON")
-    p.write_text('{"id": "a", "mt_de": "Hallo", "spans": [{"start": 2, "end": 1, "severity": "minor"}]}\n', encoding="utf-8")
+    p.write_text(
+        '{"id": "a", "mt_de": "Hallo", "spans": [{"start": 2, "end": 1, "severity": "minor"}]}\n',
+        encoding="utf-8",
+    )
     with pytest.raises(InputError, match=r"g\.jsonl:1: span 0 \[2, 1\) falls outside"):
         read_gold(str(p))
-    p.write_text('{"id": "a", "mt_de": "Hallo", "spans": [{"start": 0, "end": 2, "severity": "fatal"}]}\n', encoding="utf-8")
+    p.write_text(
+        '{"id": "a", "mt_de": "Hallo", "spans": [{"start": 0, "end": 2, "severity": "fatal"}]}\n',
+        encoding="utf-8",
+    )
     with pytest.raises(InputError, match="unknown severity"):
         read_gold(str(p))
     p.write_text('{"id": "a", "spans": []}\n', encoding="utf-8")
@@ -241,7 +280,9 @@ def test_seed_reads_and_gold_against_itself_is_perfect(seed):
 
 
 def test_seed_severity_flip_hurts_only_the_severity_aware_score(seed):
-    flipped = [Prediction(tuple(Span(s.start, s.end, "minor", s.category) for s in r.spans), None) for r in seed]
+    flipped = [
+        Prediction(tuple(Span(s.start, s.end, "minor", s.category) for s in r.spans), None) for r in seed
+    ]
     r = evaluate(seed, flipped)
     assert r.auditor.blind.f1 == pytest.approx(1.0)
     assert 0.5 < r.auditor.severity.f1 < 1.0
@@ -258,3 +299,14 @@ def test_render_text_shows_both_rows(seed):
     assert "auditor" in out and "all-minor" in out
     assert "no gold scores" in out
     assert "calque" in out
+
+
+def test_correlations_match_scipy_on_tied_data():
+    stats = pytest.importorskip("scipy.stats")
+    import random
+
+    rng = random.Random(7)
+    xs = [float(rng.randint(0, 6)) for _ in range(200)]  # many ties, like MQM scores
+    ys = [x * 0.5 + rng.randint(-3, 3) for x in xs]
+    assert spearman(xs, ys) == pytest.approx(stats.spearmanr(xs, ys).statistic, abs=1e-9)
+    assert kendall_tau_b(xs, ys) == pytest.approx(stats.kendalltau(xs, ys).statistic, abs=1e-9)

@@ -1,0 +1,152 @@
+"""``auditor eval``: run the auditor on a gold JSONL file and print span/score metrics."""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from typing import Any
+
+import click
+
+from auditor.errors import AuditorError
+
+
+class _Fail(click.ClickException):
+    """A user-facing error with exit code 2 (bad input, missing resource, bad option)."""
+
+    exit_code = 2
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB."""
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
+
+
+@click.command("eval")
+@click.argument("gold", metavar="GOLD.jsonl")
+@click.option(
+    "--engine",
+    "-e",
+    "engine_spec",
+    default=None,
+    metavar="LIST",
+    help="Comma-separated engines to run (default: the auditor's default engines).",
+)
+@click.option("--no-source", is_flag=True, help="Ignore source_en: evaluate target-only auditing.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Metrics as a text table or one JSON object.",
+)
+@click.option(
+    "--predictions",
+    "predictions_path",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    metavar="OUT.jsonl",
+    help="Also write the predictions, one JSON line per record (as `score --format jsonl`).",
+)
+def eval_command(
+    gold: str, engine_spec: str | None, no_source: bool, fmt: str, predictions_path: str | None
+) -> None:
+    """Evaluate the auditor against human error spans in GOLD.jsonl.
+
+    GOLD.jsonl holds one record per line: id, mt_de, optional source_en, spans
+    (start, end, severity, category) and an optional segment score. Prints
+    character-level micro F1 (severity-aware and severity-blind) next to a trivial
+    all-minor reference, score correlations, recall per gold category, precision
+    per detector, throughput and peak memory. Bad input exits with status 2.
+    """
+    try:
+        report, text = run_eval(gold, engine_spec, no_source, predictions_path)
+    except AuditorError as exc:
+        raise _Fail(str(exc)) from None
+    if fmt == "json":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2, sort_keys=False))
+    else:
+        click.echo(text, nl=False)
+
+
+def run_eval(
+    gold_path: str, engine_spec: str | None, no_source: bool, predictions_path: str | None
+) -> tuple[dict[str, Any], str]:
+    """Read the gold file, run the pipeline on every record, return (JSON report, text report)."""
+    from auditor.evaluate import Prediction, Span, evaluate, read_gold, render_text
+
+    gold = read_gold(gold_path)  # validates the whole file before any engine is loaded
+
+    from auditor.engines import DEFAULT_ENGINES, create_engines, parse_engine_list
+    from auditor.io.writers import dumps, jsonl_record
+    from auditor.pipeline import Pipeline
+    from auditor.types import Document, Weights
+
+    names = parse_engine_list(engine_spec or DEFAULT_ENGINES)
+    t0 = time.perf_counter()
+    engines = create_engines(names, {})
+    pipeline = Pipeline(engines, Weights())
+    load_seconds = time.perf_counter() - t0
+
+    docs = [
+        Document(
+            path=gold_path, text=r.text, source=None if no_source else r.source, id=r.id, origin_line=r.line
+        )
+        for r in gold
+    ]
+    results = []
+    t1 = time.perf_counter()
+    stream = pipeline.run_many(docs)  # the pipeline batches documents for the engines itself
+    if sys.stderr.isatty() and len(docs) > 1:
+        with click.progressbar(length=len(docs), label="auditing", file=sys.stderr) as bar:
+            for res in stream:
+                results.append(res)
+                bar.update(1)
+    else:
+        results.extend(stream)
+    run_seconds = time.perf_counter() - t1
+
+    predictions = []
+    for rec, res in zip(gold, results, strict=True):
+        spans = []
+        for f in res.findings:
+            if not 0 <= f.start <= f.end <= len(rec.text):
+                raise AuditorError(
+                    f"{gold_path}:{rec.line}: internal error: finding [{f.start}, {f.end}) "
+                    f"of {f.detector} outside the record text"
+                )
+            spans.append(Span(f.start, f.end, f.severity, f.category, f.detector))
+        predictions.append(Prediction(tuple(spans), res.score))
+
+    if predictions_path:
+        try:
+            with open(predictions_path, "w", encoding="utf-8") as fh:
+                for res in results:
+                    fh.write(dumps(jsonl_record(res)) + "\n")
+        except OSError as exc:
+            raise AuditorError(f"{predictions_path}: cannot write: {exc.strerror or exc}") from None
+
+    metrics = evaluate(gold, predictions)
+    run = {
+        "gold": gold_path,
+        "engines": names,
+        "source_used": not no_source and any(r.source for r in gold),
+        "signature": results[0].signature if results else None,
+        "segments": len(gold),
+        "load_seconds": round(load_seconds, 3),
+        "run_seconds": round(run_seconds, 3),
+        "segments_per_second": round(len(gold) / run_seconds, 2) if run_seconds > 0 else None,
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+    report: dict[str, Any] = {k: run[k] for k in ("gold", "engines", "source_used", "signature")}
+    report.update(metrics.to_dict())
+    report["throughput"] = {
+        k: run[k] for k in ("segments", "load_seconds", "run_seconds", "segments_per_second", "peak_rss_mb")
+    }
+    if run["segments_per_second"] is None:
+        run.pop("segments_per_second")
+    return report, render_text(metrics, run)
