@@ -20,7 +20,6 @@ import itertools
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import time
@@ -85,15 +84,29 @@ def commit() -> str:
     return f"{head} (+ uncommitted changes)" if dirty else head
 
 
+#: Runs the ``auditor`` group of this checkout (falls back to the eval command alone if the group
+#: is missing), so a stale installed copy is never what gets measured.
+_LAUNCH = (
+    "import sys\n"
+    "try:\n"
+    "    from auditor.cli import main\n"
+    "except ImportError:\n"
+    "    from auditor.cli.eval_cmd import eval_command\n"
+    "    assert sys.argv[1] == 'eval'\n"
+    "    sys.exit(eval_command(sys.argv[2:], prog_name='auditor eval'))\n"
+    "sys.exit(main(prog_name='auditor'))\n"
+)
+
+
 def auditor_cmd() -> list[str]:
-    """How to invoke the ``auditor`` CLI from here: the venv's script, else the click group."""
-    script = Path(sys.executable).with_name("auditor")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("auditor")
-    if found:
-        return [found]
-    return [sys.executable, "-c", "import sys; from auditor.cli import main; sys.exit(main())"]
+    """How to invoke the ``auditor`` CLI of this checkout."""
+    return [sys.executable, "-c", _LAUNCH]
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+    return env
 
 
 def probe_engines() -> tuple[list[str], dict[str, str]]:
@@ -131,7 +144,12 @@ def run_eval(path: str, engines: str, timeout: float) -> dict[str, Any]:
     t0 = time.perf_counter()
     try:
         proc = subprocess.run(
-            [*auditor_cmd(), *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+            [*auditor_cmd(), *args],
+            cwd=ROOT,
+            env=child_env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
     except subprocess.TimeoutExpired:
         return {"command": command, "error": f"timed out after {timeout:.0f} s"}
@@ -150,7 +168,12 @@ def run_other(script: Path, timeout: float) -> dict[str, Any]:
     rel = script.relative_to(ROOT)
     try:
         proc = subprocess.run(
-            [sys.executable, str(rel)], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+            [sys.executable, str(rel)],
+            cwd=ROOT,
+            env=child_env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
     except subprocess.TimeoutExpired:
         return {"title": str(rel), "command": f"python {rel}", "error": f"timed out after {timeout:.0f} s"}
