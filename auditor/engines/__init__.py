@@ -112,6 +112,8 @@ def _settings_for(cls: type[Engine], settings: Mapping[str, Any]) -> dict[str, A
     """Pass each engine only the keyword settings its constructor accepts."""
     import inspect
 
+    if cls.__init__ is object.__init__:
+        return {}
     params = inspect.signature(cls.__init__).parameters
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
         return dict(settings)

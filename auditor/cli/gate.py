@@ -1,0 +1,121 @@
+"""``auditor gate``: a CI quality gate over files, directories, JSONL, RSS/Atom feeds and stdin.
+
+Exit codes: 0 the gate passed, 1 the gate failed, 2 usage or input error (the
+message names the file, and no report is written or left half-written).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from auditor.errors import AuditorError
+
+EPILOG = """\b
+Exit codes:
+  0  the quality gate passed
+  1  the quality gate failed (a document is below --min-score or over a --max-* limit)
+  2  usage, configuration or input error (the culprit is named; no report is written)
+
+\b
+Configuration: [tool.auditor] in pyproject.toml or auditor.toml (see `auditor config --example`);
+flags override the file."""
+
+
+@click.command(
+    "gate",
+    epilog=EPILOG,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--min-score", type=click.FloatRange(0, 100), default=None, help="Lowest document score that passes [90].")
+@click.option("--max-critical", type=click.IntRange(0), default=None, help="Most critical findings per document [0].")
+@click.option("--max-major", type=click.IntRange(0), default=None, help="Most major findings per document [no limit].")
+@click.option("--max-minor", type=click.IntRange(0), default=None, help="Most minor findings per document [no limit].")
+@click.option("--engine", "engine", default=None, metavar="LIST", help="Engines, comma-separated [rules,lexical].")
+@click.option("--glob", "globs", multiple=True, metavar="PATTERN", help="Files a directory is walked for (repeatable).")
+@click.option("--exclude", "excludes", multiple=True, metavar="PATTERN", help="Files to leave out (repeatable).")
+@click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Worker processes [1]; same results.")
+@click.option("--junit", "junit_path", metavar="FILE", default=None, help="Write a JUnit XML report.")
+@click.option("--sarif", "sarif_path", metavar="FILE", default=None, help="Write a SARIF 2.1.0 report.")
+@click.option("--github", is_flag=True, help="Print GitHub Actions annotations (::error file=...) on stdout.")
+@click.option("--baseline", "baseline_path", metavar="FILE", default=None, help="Accepted findings do not fail the gate.")
+@click.option("--write-baseline", "write_baseline", metavar="FILE", default=None,
+              help="Accept every current finding: write them to FILE and exit 0.")
+@click.option("--config", "config_path", metavar="FILE", default=None,
+              help="Configuration file [auditor.toml / pyproject.toml, searched upwards].")
+@click.option("--text-field", default=None, help="JSONL field with the German text [mt_de, text].")
+@click.option("--source-field", default=None, help="JSONL field with the English source [source_en, source].")
+@click.option("--id-field", default=None, help="JSONL field with the record id [id].")
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr [only on a terminal].")
+@click.option("--quiet", "-q", is_flag=True, help="No summary table on stdout.")
+@click.pass_context
+def gate_command(ctx: click.Context, paths: tuple[str, ...], **opts: object) -> None:
+    """Fail (exit 1) when machine-translated German is below the quality bar.
+
+    PATH is a text file, a directory (walked recursively for --glob), a JSONL file
+    (one document per record), an RSS or Atom feed (one document per item), or -
+    for stdin.
+    """
+    try:
+        code = _run(paths, opts)
+    except AuditorError as exc:
+        click.echo(f"auditor gate: error: {exc}", err=True)
+        ctx.exit(2)
+    ctx.exit(code)
+
+
+def _run(paths: tuple[str, ...], opts: dict) -> int:
+    from auditor import gate
+    from auditor.baseline import Baseline
+    from auditor.config import load_config
+    from auditor.engines import parse_engine_list
+    from auditor.io import reports
+
+    config = load_config(opts["config_path"]).override(
+        min_score=opts["min_score"],
+        max_critical=opts["max_critical"],
+        max_major=opts["max_major"],
+        max_minor=opts["max_minor"],
+        engine=opts["engine"],
+        glob=opts["globs"] or None,
+        exclude=opts["excludes"] or None,
+        jobs=opts["jobs"],
+        baseline=opts["baseline_path"],
+        text_field=opts["text_field"],
+        source_field=opts["source_field"],
+        id_field=opts["id_field"],
+    )
+    engines = parse_engine_list(config.engine)
+    outputs = [p for p in (opts["junit_path"], opts["sarif_path"], opts["write_baseline"]) if p]
+    for path in outputs:
+        reports.check_writable(path)
+    baseline = Baseline.load(config.baseline) if config.baseline and not opts["write_baseline"] else None
+
+    docs = gate.collect(paths, config)  # everything read and validated before any work
+    if not docs:
+        raise AuditorError(f"{', '.join(paths)}: no documents to check")
+    factory = gate.PipelineFactory(tuple(engines), config.weights)
+    progress = gate.Progress(len(docs), sys.stderr, enabled=opts["progress"])
+    results = gate.run(docs, factory, jobs=config.jobs, progress=progress)
+
+    if opts["write_baseline"]:
+        accepted = Baseline.from_results((r.document, r.findings) for r in results)
+        reports.write_atomic(opts["write_baseline"], accepted.to_json())
+        click.echo(f"wrote {len(accepted)} accepted findings of {len(results)} documents to {opts['write_baseline']}")
+        return gate.EXIT_PASSED
+
+    decision = gate.decide(results, config, baseline)
+    rendered = []
+    if opts["junit_path"]:
+        rendered.append((opts["junit_path"], reports.junit(decision)))
+    if opts["sarif_path"]:
+        rendered.append((opts["sarif_path"], reports.sarif_json(decision)))
+    for path, text in rendered:
+        reports.write_atomic(path, text)
+    if opts["github"]:
+        click.echo(reports.github(decision), nl=False)
+    if not opts["quiet"]:
+        click.echo(reports.summary(decision), nl=False)
+    return decision.exit_code

@@ -1,0 +1,104 @@
+"""Option decorators shared by the commands that run the pipeline (score, gate, eval)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from auditor.engines import DEFAULT_ENGINES
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def engine_options(func: F) -> F:
+    """--engine and the settings engines take (only the engines that use them read them)."""
+    options = [
+        click.option(
+            "--engine",
+            "engine",
+            default=DEFAULT_ENGINES,
+            show_default=True,
+            metavar="NAMES",
+            help="Comma-separated engines: rules (typography/tokenisation artefacts), "
+            "lexical (offline dictionaries), neural (MarianMT models).",
+        ),
+        click.option(
+            "--model-dir",
+            type=click.Path(file_okay=False),
+            default=None,
+            help="neural: folder holding de-en/ and en-de/ Marian models (else $AUDITOR_MODELS, "
+            "else the Hugging Face cache).",
+        ),
+        click.option(
+            "--allow-download", is_flag=True, help="neural: allow downloading missing models from the hub."
+        ),
+        click.option("--batch-size", type=click.IntRange(1), default=16, show_default=True, help="neural: batch size."),
+        click.option("--threads", type=click.IntRange(1), default=None, help="neural: torch CPU threads."),
+        click.option(
+            "--device", default="auto", show_default=True, help="neural: auto, cpu, cuda or cuda:N."
+        ),
+        click.option("--beams", type=click.IntRange(1), default=1, show_default=True, help="neural: beam size."),
+        click.option(
+            "--cache-dir",
+            type=click.Path(file_okay=False),
+            default=None,
+            help="Where compiled dictionaries and translation caches live (default: user cache dir, "
+            "or $AUDITOR_CACHE).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def engine_settings(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Pop the engine settings out of a command's keyword arguments."""
+    keys = ("model_dir", "allow_download", "batch_size", "threads", "device", "beams", "cache_dir")
+    return {k: kwargs.pop(k) for k in keys if k in kwargs}
+
+
+def input_options(func: F) -> F:
+    """Options saying how to read JSONL records."""
+    options = [
+        click.option(
+            "--text-field", default=None, metavar="NAME", help="JSONL: field with the German text [mt_de, then text]."
+        ),
+        click.option(
+            "--source-field",
+            default=None,
+            metavar="NAME",
+            help="JSONL: field with the English source [source_en, then source].",
+        ),
+        click.option("--id-field", default="id", show_default=True, metavar="NAME", help="JSONL: record id field."),
+        click.option(
+            "--input-format",
+            type=click.Choice(["auto", "text", "jsonl"]),
+            default="auto",
+            show_default=True,
+            help="auto: .jsonl/.ndjson files are JSONL, everything else text.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def parse_weights(value: str) -> tuple[float, float, float]:
+    try:
+        parts = tuple(float(x) for x in value.split(","))
+    except ValueError:
+        parts = ()
+    if len(parts) != 3 or any(p < 0 for p in parts):
+        raise click.BadParameter("expected three non-negative numbers MINOR,MAJOR,CRITICAL, e.g. 1,5,25")
+    return parts  # type: ignore[return-value]
+
+
+weights_option = click.option(
+    "--weights",
+    default="1,5,25",
+    show_default=True,
+    metavar="MINOR,MAJOR,CRITICAL",
+    help="MQM penalty per finding severity.",
+)

@@ -1,0 +1,99 @@
+"""`auditor score`: flag and score German MT text."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+
+from auditor.cli.options import engine_options, engine_settings, input_options, parse_weights, weights_option
+
+
+@click.command("score")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "jsonl"]),
+    default="text",
+    show_default=True,
+    help="text: highlighted spans and scores; json: one report object; jsonl: one line per document/record.",
+)
+@click.option(
+    "--source",
+    "source_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="English source of a text file, line-aligned with it (line N translates line N).",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write the report here (atomically).")
+@click.option("--color/--no-color", default=None, help="Colour the flagged spans [default: when stdout is a terminal].")
+@engine_options
+@input_options
+@weights_option
+def score_command(paths: tuple[str, ...], fmt: str, source_path: str | None, output: str | None,
+                  color: bool | None, **kwargs: Any) -> None:
+    """Flag garbled spans in German MT and score each sentence and document (0–100).
+
+    PATH is a UTF-8 text file, a JSONL file (one record per line; .jsonl/.ndjson) or
+    - for stdin. With --source, the English original of a text file is used for
+    alignment checks; JSONL records carry theirs in `source_en`.
+
+    \b
+    Examples:
+      auditor score corpora/mt-sample-de.txt
+      auditor score article.de.txt --source article.en.txt --format json
+      auditor score feed.jsonl --format jsonl --engine rules
+      cat text.txt | auditor score -
+
+    Scores: every finding costs its MQM weight (minor 1, major 5, critical 25);
+    score = 100 − 100 × penalty / words, per sentence and per document.
+    """
+    from auditor.engines import create_engines, parse_engine_list
+    from auditor.io.readers import ReadOptions, read_documents
+    from auditor.io.writers import dumps, jsonl_record, render_text, report_json
+    from auditor.pipeline import Pipeline
+    from auditor.types import Weights
+
+    minor, major, critical = parse_weights(kwargs.pop("weights"))
+    settings = engine_settings(kwargs)
+    names = parse_engine_list(kwargs.pop("engine"))
+    options = ReadOptions(
+        text_field=kwargs.pop("text_field"),
+        source_field=kwargs.pop("source_field"),
+        id_field=kwargs.pop("id_field"),
+        source_path=source_path,
+        input_format=kwargs.pop("input_format"),
+    )
+    docs = read_documents(list(paths), options)
+    pipeline = Pipeline(create_engines(names, settings), Weights(minor, major, critical))
+    results = list(pipeline.run_many(docs))
+
+    if fmt == "json":
+        out = dumps(report_json(results, pipeline.signature), indent=2) + "\n"
+    elif fmt == "jsonl":
+        out = "".join(dumps(jsonl_record(r)) + "\n" for r in results)
+    else:
+        use_color = color if color is not None else (output is None and sys.stdout.isatty())
+        out = render_text(results, pipeline.signature, color=use_color)
+    if output:
+        write_atomic(output, out)
+    else:
+        click.echo(out, nl=False, color=True)
+
+
+def write_atomic(path: str, content: str) -> None:
+    """Write via a temporary file in the same folder and rename: never half-written."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(content)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

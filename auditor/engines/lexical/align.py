@@ -1,0 +1,877 @@
+"""Lexical source alignment of English source and German MT (issue 6, source half).
+
+Links a German segment's words to the words of its English source by evidence that
+needs no neural model:
+
+* ``identical`` — the same string (names, loanwords, codes), case-insensitively; a
+  German genitive/hyphen form of an English name also counts (``Utahs``, ``Trump-Regierung``);
+* ``number`` — the same numeric value after German/English number formatting
+  (``10.000`` = ``10,000``, ``2,5`` = ``2.5``, ``5 Millionen`` = ``5 million``);
+* ``dict`` — a Ding dictionary entry of the German word, its lemma or its compound
+  parts translates to the English word (or the reverse direction);
+* ``cognate`` — long words that are spelled alike after folding umlauts (``Präsident``/``president``).
+
+On top of the alignment it proposes findings (detectors ``lexical.omission``,
+``lexical.unaligned``, ``lexical.number``, ``lexical.entity``, ``lexical.untranslated``).
+Each candidate carries an evidence *strength*; severity and confidence come from
+:mod:`auditor.engines.lexical.calibration`, fitted on the dev set by
+``bench/calibrate_lexical.py``. Candidates whose calibrated confidence is below the
+calibration's emission threshold are not reported (they stay in the annotation).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Protocol
+
+from auditor.engines.lexical.calibration import calibrate, emit_threshold
+from auditor.engines.lexical.tokens import Token, tokenize
+from auditor.types import Finding, Segment, SegmentedDocument
+
+__all__ = [
+    "Candidate",
+    "DingLike",
+    "align_tokens",
+    "analyze_segment_with_source",
+    "candidates_for_segment",
+]
+
+
+class DingLike(Protocol):
+    """The part of the Ding dictionary API this module uses."""
+
+    def de_en(self, term: str) -> tuple[str, ...]: ...
+
+    def en_de(self, term: str) -> tuple[str, ...]: ...
+
+    def has_de(self, term: str) -> bool: ...
+
+
+# --------------------------------------------------------------------------- word lists
+
+DE_STOP = frozenset(
+    """
+    der die das den dem des ein eine einen einem einer eines kein keine keinen keinem keiner
+    und oder aber doch sondern denn sowie bzw als wie wenn ob weil dass daß da damit während
+    in im ins an am ans auf aus bei beim mit nach von vom zu zum zur für über unter vor hinter
+    neben zwischen durch um gegen ohne seit bis ab trotz wegen je pro per laut
+    es er sie wir ihr ich du ihn ihm ihnen uns euch mich mir dich dir sich man
+    ist sind war waren wird werden wurde wurden worden hat haben hatte hatten habe hätte hätten
+    sein seine seinen seinem seiner seines ihre ihren ihrem ihrer ihres unser unsere unseren
+    unserem unserer mein meine meinen meinem meiner dein deine euer eure
+    bin bist seid wäre wären würde würden kann können konnte konnten muss müssen musste
+    soll sollen sollte sollten will wollen wollte wollten darf dürfen mag möchte möchten
+    nicht auch noch nur schon so sehr mehr dann dort hier jetzt nun ja nein nie immer
+    was wer wem wen wessen wo wie warum welche welcher welches welchen welchem
+    dies diese dieser dieses diesen diesem jene jener jenes alle allen aller alles
+    viel viele vielen einige einigen etwas nichts jeder jede jedes jeden jedem
+    sehr ganz eben wohl etwa mal denn zwar selbst dabei dazu davon darauf daran darin darüber
+    dafür dagegen deshalb daher also sogar bereits gerade wieder weiter zudem jedoch allerdings
+    beide beiden beider derjenige diejenige diejenigen dasjenige denjenigen demjenigen derselbe
+    dieselbe dieselben dasselbe denselben anderen andere anderer anderes anderem eigene eigenen
+    eigener eigenes eigenem sowohl weder noch könnte könnten kannst konnte wurdest würdest
+    dessen deren denen derer welcher hin her hinein heraus darum worden gewesen
+    """.split()
+)
+
+EN_STOP = frozenset(
+    """
+    a an the and or but nor so yet for of in on at to from by with without about into onto
+    over under up down out off as than then that this these those there here it its it's
+    he she they we you i me him her them us my your his our their mine yours hers ours theirs
+    is are was were be been being am do does did done have has had having will would shall
+    should can could may might must not no n't 's 're 've 'd 'll s t
+    who whom whose which what where when why how if whether because while although though
+    all any some each every both either neither such own same other another more most much
+    many few very too also just only even still already again ever never always
+    sb sth sb. sth. someone something one one's oneself itself himself herself themselves
+    ourselves yourself etc e.g i.e vs via per
+    """.split()
+)
+
+_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "s", "é": "e", "è": "e", "á": "a", "ó": "o"})
+
+_ANNOT = re.compile(r"\{[^}]*\}|\[[^\]]*\]|<[^>]*>|\([^)]*\)")
+_WORDISH = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
+
+_EN_NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "half": 0.5, "twice": 2,
+}  # fmt: skip
+_DE_NUMBER_WORDS = {
+    "null": 0, "ein": 1, "eins": 1, "eine": 1, "einen": 1, "einem": 1, "einer": 1, "zwei": 2,
+    "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9, "zehn": 10,
+    "elf": 11, "zwölf": 12, "dreizehn": 13, "vierzehn": 14, "fünfzehn": 15, "sechzehn": 16,
+    "siebzehn": 17, "achtzehn": 18, "neunzehn": 19, "zwanzig": 20, "dreißig": 30,
+    "vierzig": 40, "fünfzig": 50, "sechzig": 60, "siebzig": 70, "achtzig": 80,
+    "neunzig": 90, "hundert": 100, "dutzend": 12, "erste": 1, "ersten": 1, "erster": 1,
+    "zweite": 2, "zweiten": 2, "dritte": 3, "dritten": 3, "vierte": 4, "vierten": 4,
+    "fünfte": 5, "fünften": 5, "halb": 0.5, "halbe": 0.5, "hälfte": 0.5, "zweimal": 2,
+    "doppelt": 2,
+}  # fmt: skip
+_EN_SCALE = {"thousand": 1e3, "million": 1e6, "millions": 1e6, "billion": 1e9, "billions": 1e9,
+             "trillion": 1e12, "bn": 1e9, "m": 1e6, "k": 1e3, "mn": 1e6}  # fmt: skip
+_DE_SCALE = {"tausend": 1e3, "million": 1e6, "millionen": 1e6, "mio": 1e6, "milliarde": 1e9,
+             "milliarden": 1e9, "mrd": 1e9, "billion": 1e12, "billionen": 1e12}  # fmt: skip
+
+
+# --------------------------------------------------------------------------- normalisation
+
+
+def fold(word: str) -> str:
+    """Lowercase, umlauts folded, accents stripped."""
+    w = word.lower().translate(_FOLD)
+    return "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=200_000)
+def en_stem(word: str) -> str:
+    """Crude English stem (consistent on both sides of a comparison; not linguistics)."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    w = w.strip("'.")
+    if len(w) > 4 and w.endswith("ies"):
+        w = w[:-3] + "y"
+    elif len(w) > 4 and w.endswith(("sses", "shes", "ches", "xes")):
+        w = w[:-2]
+    elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    if len(w) > 5 and w.endswith("ing"):
+        w = w[:-3]
+    elif len(w) > 4 and w.endswith("ied"):
+        w = w[:-3] + "y"
+    elif len(w) > 4 and w.endswith("ed"):
+        w = w[:-2]
+    if len(w) > 4 and w[-1] == w[-2] and w[-1] not in "aeiouls":
+        w = w[:-1]
+    if len(w) > 4 and w.endswith("e"):
+        w = w[:-1]
+    if len(w) > 4 and w.endswith("y"):
+        w = w[:-1]
+    return w
+
+
+def _en_content_stems(phrase: str) -> set[str]:
+    """Content-word stems of one English dictionary translation."""
+    phrase = _ANNOT.sub(" ", phrase)
+    out = set()
+    for m in _WORDISH.finditer(phrase):
+        w = m.group().lower().strip("'’.-")
+        if len(w) < 2 or w in EN_STOP:
+            continue
+        for part in w.split("-"):
+            if len(part) >= 2 and part not in EN_STOP:
+                out.add(en_stem(part))
+    return out
+
+
+def _de_content_words(phrase: str) -> set[str]:
+    phrase = _ANNOT.sub(" ", phrase)
+    return {
+        m.group().lower()
+        for m in _WORDISH.finditer(phrase)
+        if len(m.group()) >= 2 and m.group().lower() not in DE_STOP
+    }
+
+
+_SENT_SPLIT = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Rough English sentence split: (start, end) character ranges."""
+    out = []
+    pos = 0
+    for m in _SENT_SPLIT.finditer(text):
+        if m.start() > pos:
+            out.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(text):
+        out.append((pos, len(text)))
+    return out or [(0, len(text))]
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def _parse_number(text: str, german: bool) -> float | None:
+    t = text.strip()
+    if not re.fullmatch(r"\d+(?:[.,]\d+)*", t):
+        return None
+    thousands, decimal = (".", ",") if german else (",", ".")
+    if re.fullmatch(rf"\d{{1,3}}(?:\{thousands}\d{{3}})+", t):
+        return float(t.replace(thousands, ""))
+    if t.count(decimal) == 1 and thousands not in t:
+        return float(t.replace(decimal, "."))
+    # the "other" convention (MT sometimes keeps English formatting)
+    other_th = decimal
+    if re.fullmatch(rf"\d{{1,3}}(?:\{other_th}\d{{3}})+", t):
+        return float(t.replace(other_th, ""))
+    if t.count(thousands) == 1:
+        return float(t.replace(thousands, "."))
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def _number_values(words: Sequence[Token], german: bool) -> list[tuple[int, float, set[float]]]:
+    """(word index, value, acceptable equivalents) for every number in a word list."""
+    scale = _DE_SCALE if german else _EN_SCALE
+    out: list[tuple[int, float, set[float]]] = []
+    for i, t in enumerate(words):
+        if t.kind != "number":
+            continue
+        parts = re.split(r"[:/]", t.text)
+        if len(parts) > 1:  # times, dates, fractions: compare the parts
+            for p in parts:
+                v = _parse_number(p, german)
+                if v is not None:
+                    out.append((i, v, {v}))
+            continue
+        v = _parse_number(t.text, german)
+        if v is None:
+            continue
+        alts = {v}
+        if i + 1 < len(words):
+            s = scale.get(words[i + 1].text.lower().rstrip("."))
+            if s:
+                alts = {v * s}
+                v = v * s
+        out.append((i, v, alts))
+    return out
+
+
+def _equivalents(v: float) -> set[float]:
+    """Values a faithful translation may render ``v`` as (12/24 h clock, percent, ordinals)."""
+    eq = {v, round(v, 6)}
+    if v == int(v) and 1 <= v <= 12:
+        eq.add(v + 12)
+    if v == int(v) and 13 <= v <= 24:
+        eq.add(v - 12)
+    return eq
+
+
+# --------------------------------------------------------------------------- lexicon
+
+
+class _Lexicon:
+    """Cached dictionary views over one Ding instance."""
+
+    def __init__(self, ding: DingLike, speller: Any = None, wordfreq: Any = None) -> None:
+        self.ding = ding
+        self.speller = speller
+        self.wordfreq = wordfreq
+        self._de_cache: dict[str, tuple[frozenset[str], bool, tuple[str, ...]]] = {}
+        self._en_cache: dict[str, frozenset[str]] = {}
+        self._en_keys: dict[str, frozenset[str]] = {}
+        self._simplemma: Any = None
+        try:
+            import simplemma
+
+            self._simplemma = simplemma
+        except ImportError:  # pragma: no cover - optional
+            self._simplemma = None
+
+    # German ------------------------------------------------------------------
+    def de_lemma(self, word: str) -> str:
+        if self._simplemma is None:
+            return word
+        try:
+            return str(self._simplemma.lemmatize(word, lang="de"))
+        except Exception:  # pragma: no cover - defensive
+            return word
+
+    def _lookup_de(self, term: str) -> tuple[str, ...]:
+        try:
+            return tuple(self.ding.de_en(term))
+        except Exception:  # pragma: no cover - defensive
+            return ()
+
+    def _de_forms(self, word: str) -> list[str]:
+        forms = [word]
+        lem = self.de_lemma(word)
+        forms.append(lem)
+        lw = word.lower()
+        for suf in ("en", "er", "es", "em", "n", "e", "s"):
+            if lw.endswith(suf) and len(lw) - len(suf) >= 3:
+                forms.append(word[: -len(suf)])
+        return forms
+
+    def _translations_of_word(self, word: str) -> tuple[str, ...]:
+        """Translations of the word and of its lemma; else of a suffix-stripped form."""
+        forms = self._de_forms(word)
+        out: list[str] = []
+        for f in forms[:2] if len(forms) > 1 and forms[1] != forms[0] else forms[:1]:
+            out.extend(self._lookup_de(f))
+        if out:
+            return tuple(out)
+        for f in forms[1:]:
+            tr = self._lookup_de(f)
+            if tr:
+                return tr
+        return ()
+
+    def compound_parts(self, word: str) -> tuple[str, ...]:
+        """Known German parts of a compound, head last (``Unkrautvernichtungsangst`` →
+        ``Unkrautvernichtung``, ``Angst``); empty if no split is found."""
+        if "-" in word:
+            return tuple(p for p in word.split("-") if len(p) >= 2)
+        n = len(word)
+        if n < 7:
+            return ()
+        for i in range(3, n - 2):
+            head = word[i:]
+            head_c = head[:1].upper() + head[1:]
+            if not self._translations_of_word(head_c) or len(head) < 3:
+                continue
+            prefix = word[:i]
+            for cut in (prefix, prefix[:-1] if prefix.endswith("s") else None,
+                        prefix[:-2] if prefix.endswith(("es", "en")) else None,
+                        prefix[:-1] if prefix.endswith(("n", "e")) else None):  # fmt: skip
+                if cut and len(cut) >= 3 and self._translations_of_word(cut[:1].upper() + cut[1:]):
+                    return (cut[:1].upper() + cut[1:], head_c)
+                if cut and len(cut) >= 3 and self._translations_of_word(cut):
+                    return (cut, head_c)
+        return ()
+
+    def de_info(self, word: str) -> tuple[frozenset[str], bool, tuple[str, ...]]:
+        """(English content stems of the word's translations, word known to Ding, parts)."""
+        hit = self._de_cache.get(word)
+        if hit is not None:
+            return hit
+        stems: set[str] = set()
+        tr = self._translations_of_word(word)
+        known = bool(tr)
+        for t in tr:
+            stems |= _en_content_stems(t)
+        parts: tuple[str, ...] = ()
+        if not known or "-" in word:
+            parts = self.compound_parts(word)
+            for p in parts:
+                for t in self._translations_of_word(p):
+                    stems |= _en_content_stems(t)
+        res = (frozenset(stems), known or bool(parts), parts)
+        self._de_cache[word] = res
+        return res
+
+    def is_german_word(self, word: str) -> bool:
+        if self._translations_of_word(word):
+            return True
+        sp = self.speller
+        if sp is not None:
+            for name in ("spell", "check", "lookup"):
+                fn = getattr(sp, name, None)
+                if callable(fn):
+                    try:
+                        return bool(fn(word))
+                    except Exception:  # pragma: no cover - defensive
+                        return False
+        return False
+
+    def zipf_de(self, word: str) -> float | None:
+        wf = self.wordfreq
+        if wf is None:
+            return None
+        try:
+            return float(wf.zipf_frequency(word, "de"))
+        except Exception:  # pragma: no cover - defensive
+            return None
+
+    def zipf_en(self, word: str) -> float | None:
+        wf = self.wordfreq
+        if wf is None:
+            return None
+        try:
+            return float(wf.zipf_frequency(word, "en"))
+        except Exception:  # pragma: no cover - defensive
+            return None
+
+    # English -----------------------------------------------------------------
+    def en_lemma(self, word: str) -> str:
+        if self._simplemma is None:
+            return word
+        try:
+            return str(self._simplemma.lemmatize(word, lang="en"))
+        except Exception:  # pragma: no cover - defensive
+            return word
+
+    def en_keys(self, word: str) -> frozenset[str]:
+        """Stems of an English word and of its lemma (``said`` → ``said``, ``say``)."""
+        hit = self._en_keys.get(word)
+        if hit is None:
+            hit = self._en_keys[word] = frozenset({en_stem(word), en_stem(self.en_lemma(word).lower())})
+        return hit
+
+    def en_german_words(self, word: str) -> frozenset[str]:
+        """Lowercased German content words of the Ding translations of an English word."""
+        key = word.lower()
+        hit = self._en_cache.get(key)
+        if hit is not None:
+            return hit
+        out: set[str] = set()
+        forms = [key]
+        st = en_stem(key)
+        if self._simplemma is not None:
+            try:
+                forms.append(str(self._simplemma.lemmatize(key, lang="en")))
+            except Exception:  # pragma: no cover - defensive
+                pass
+        forms += [st, st + "e"]
+        for f in dict.fromkeys(forms):
+            for cand in (f, "to " + f):
+                try:
+                    tr = self.ding.en_de(cand)
+                except Exception:  # pragma: no cover - defensive
+                    tr = ()
+                for t in tr:
+                    out |= _de_content_words(t)
+        res = frozenset(out)
+        self._en_cache[key] = res
+        return res
+
+
+_LEXICA: dict[int, tuple[Any, _Lexicon]] = {}
+
+
+def _lexicon(res: Any) -> _Lexicon:
+    ding = getattr(res, "ding", res)
+    key = id(ding)
+    hit = _LEXICA.get(key)
+    if hit is None or hit[0] is not ding:
+        hit = (ding, _Lexicon(ding, getattr(res, "speller", None), getattr(res, "wordfreq", None)))
+        _LEXICA[key] = hit
+    return hit[1]
+
+
+# --------------------------------------------------------------------------- alignment
+
+
+@dataclass(frozen=True)
+class Link:
+    de: int  # index into the German word list
+    en: int  # index into the English word list
+    kind: str  # identical | number | dict | cognate
+
+
+def _word_tokens(tokens: Sequence[Token]) -> list[Token]:
+    return [t for t in tokens if t.kind in ("word", "number")]
+
+
+@lru_cache(maxsize=4096)
+def _source_tokens(source: str) -> tuple[Token, ...]:
+    return tuple(_word_tokens(tokenize(source)))
+
+
+def is_de_content(tok: Token) -> bool:
+    return tok.kind == "word" and tok.text.lower() not in DE_STOP and len(tok.text) >= 2
+
+
+def is_en_content(tok: Token) -> bool:
+    return tok.kind == "word" and tok.text.lower().replace("’", "'") not in EN_STOP and len(tok.text) >= 2
+
+
+def _cognate(a: str, b: str) -> bool:
+    fa, fb = fold(a), fold(b)
+    if len(fa) < 5 or len(fb) < 5:
+        return False
+    for x, y in (("k", "c"), ("z", "c"), ("ph", "f")):
+        fa, fb = fa.replace(x, y), fb.replace(x, y)
+    n = min(len(fa), len(fb))
+    common = 0
+    while common < n and fa[common] == fb[common]:
+        common += 1
+    if common >= 6 or common >= 0.8 * n:
+        return True
+    return difflib.SequenceMatcher(None, fa, fb).ratio() >= 0.82
+
+
+def align_tokens(de_words: Sequence[Token], en_words: Sequence[Token], lex: _Lexicon) -> list[Link]:
+    """All evidence links between German and English words (many-to-many)."""
+    links: list[Link] = []
+    en_lower = [t.text.lower() for t in en_words]
+    en_stems = [lex.en_keys(w) for w in en_lower]
+    en_is_content = [is_en_content(t) for t in en_words]
+    # numbers
+    de_nums = _number_values(de_words, german=True)
+    en_nums = _number_values(en_words, german=False)
+    for di, dv, dalts in de_nums:
+        for ei, ev, ealts in en_nums:
+            if dalts & _equivalents(ev) or _equivalents(dv) & ealts:
+                links.append(Link(di, ei, "number"))
+    linked_de = {lk.de for lk in links}
+    en_german: dict[int, frozenset[str]] = {}
+    for di, t in enumerate(de_words):
+        if t.kind != "word" or di in linked_de:
+            continue
+        low = t.text.lower()
+        content = is_de_content(t)
+        found = False
+        for ei, el in enumerate(en_lower):
+            if el == low and len(low) >= 2 and (content or en_is_content[ei]):
+                links.append(Link(di, ei, "identical"))
+                found = True
+            elif (
+                content
+                and en_words[ei].text[:1].isupper()
+                and len(el) >= 3
+                and (low.startswith(el) and len(low) - len(el) <= 2 or el in low.split("-"))
+            ):
+                links.append(Link(di, ei, "identical"))
+                found = True
+        if found or not content:
+            continue
+        stems, _known, parts = lex.de_info(t.text)
+        cands = {lex.de_lemma(t.text).lower(), low} | {p.lower() for p in parts}
+        for ei, st in enumerate(en_stems):
+            if not en_is_content[ei]:
+                continue
+            if st & stems:
+                links.append(Link(di, ei, "dict"))
+                found = True
+                continue
+            g = en_german.get(ei)
+            if g is None:
+                g = en_german[ei] = lex.en_german_words(en_words[ei].text)
+            if cands & g:
+                links.append(Link(di, ei, "dict"))
+                found = True
+        if not found:
+            for ei, et in enumerate(en_words):
+                if en_is_content[ei] and _cognate(t.text, et.text):
+                    links.append(Link(di, ei, "cognate"))
+    return links
+
+
+def select_alignment(links: Sequence[Link], n_de: int, n_en: int) -> list[tuple[int, int]]:
+    """Prune many-to-many evidence to the links closest to the diagonal: for each German
+    word its best English partner and for each English word its best German partner."""
+    if not links:
+        return []
+    rank = {"number": 0, "identical": 0, "dict": 1, "cognate": 2}
+
+    def cost(lk: Link) -> tuple[int, float]:
+        return rank[lk.kind], abs(lk.de / max(n_de, 1) - lk.en / max(n_en, 1))
+
+    best_de: dict[int, Link] = {}
+    best_en: dict[int, Link] = {}
+    for lk in links:
+        if lk.de not in best_de or cost(lk) < cost(best_de[lk.de]):
+            best_de[lk.de] = lk
+        if lk.en not in best_en or cost(lk) < cost(best_en[lk.en]):
+            best_en[lk.en] = lk
+    pairs = {(lk.de, lk.en) for lk in best_de.values()} | {(lk.de, lk.en) for lk in best_en.values()}
+    return sorted(pairs)
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A proposed finding before calibration."""
+
+    detector: str
+    start: int
+    end: int
+    category: str
+    strength: float
+    message: str
+    suggestion: str | None = None
+
+
+def _source_window(
+    segment: Segment, sdoc: SegmentedDocument, source: str, en_words: Sequence[Token], linked_en: set[int]
+) -> tuple[int, int] | None:
+    """Range [lo, hi) of English word indices this German segment translates, or None."""
+    unit_segments = [s for s in sdoc.segments if s.unit == segment.unit and s.scored]
+    if len(unit_segments) <= 1:
+        return 0, len(en_words)
+    sents = split_sentences(source)
+    idx = [[i for i, t in enumerate(en_words) if a <= t.start < b] for a, b in sents]
+    if len(sents) == len(unit_segments):
+        k = [s.index for s in unit_segments].index(segment.index)
+        ws = idx[k]
+        return (ws[0], ws[-1] + 1) if ws else None
+    chosen = []
+    for k, ws in enumerate(idx):
+        content = [i for i in ws if is_en_content(en_words[i])]
+        if content and sum(1 for i in content if i in linked_en) / len(content) >= 0.4:
+            chosen.append(k)
+    if not chosen:
+        return None
+    lo_ws = next((idx[k] for k in range(chosen[0], chosen[-1] + 1) if idx[k]), None)
+    hi_ws = next((idx[k] for k in range(chosen[-1], chosen[0] - 1, -1) if idx[k]), None)
+    if not lo_ws or not hi_ws:
+        return None
+    return lo_ws[0], hi_ws[-1] + 1
+
+
+def _gap_span(text: str, de_words: Sequence[Token], after: int | None, seg: Segment) -> tuple[int, int]:
+    """Document span marking the gap after German word ``after`` (None: segment start):
+    the whitespace after it if any, else the word itself."""
+    if after is None:
+        if de_words:
+            return de_words[0].start, de_words[0].end
+        return seg.start, seg.end
+    w = de_words[after]
+    if w.end < len(text) and text[w.end].isspace():
+        return w.end, w.end + 1
+    return w.start, w.end
+
+
+def _is_name_like(tok: Token, position: int, sentence_starts: set[int]) -> bool:
+    t = tok.text
+    return t[:1].isupper() and tok.start not in sentence_starts and t.lower() not in EN_STOP and position > 0
+
+
+def candidates_for_segment(
+    sdoc: SegmentedDocument, segment: Segment, tokens: Sequence[Token], res: Any
+) -> tuple[list[Candidate], dict[str, Any]]:
+    """All candidate findings (uncalibrated) and the alignment annotation of one segment."""
+    source = segment.source or ""
+    text = sdoc.document.text
+    lex = _lexicon(res)
+    de_words = _word_tokens(tokens)
+    en_words = list(_source_tokens(source))
+    links = align_tokens(de_words, en_words, lex)
+    pairs = select_alignment(links, len(de_words), len(en_words))
+    linked_de = {lk.de for lk in links}
+    linked_en = {lk.en for lk in links}
+    cands: list[Candidate] = []
+    if not de_words or not en_words:
+        return cands, _annotation(de_words, en_words, pairs, [], [])
+
+    window = _source_window(segment, sdoc, source, en_words, linked_en)
+    sent_starts = {a for a, _ in split_sentences(source)}
+    en_lower_set = {t.text.lower() for t in en_words}
+    en_folded = {fold(t.text) for t in en_words}
+
+    # --- untranslated: the German segment copies the English source -------------------
+    de_content = [i for i, t in enumerate(de_words) if t.kind == "word" and len(t.text) >= 2]
+    copied = [i for i in de_content if de_words[i].text.lower() in en_lower_set]
+    copied_foreign = [i for i in copied if not lex.is_german_word(de_words[i].text)]
+    whole_copy = False
+    if len(de_content) >= 3:
+        share = len(copied) / len(de_content)
+        en_stop_hits = sum(1 for i in de_content if de_words[i].text.lower() in EN_STOP and de_words[i].text.lower() not in DE_STOP)
+        if share >= 0.6 and en_stop_hits >= 1:
+            whole_copy = True
+            cands.append(Candidate("lexical.untranslated", segment.start, segment.end, "untranslated",
+                                   1.0, "the sentence is a copy of the English source",
+                                   None))  # fmt: skip
+    if not whole_copy:
+        for i in copied_foreign:
+            t = de_words[i]
+            src_tok = next(e for e in en_words if e.text.lower() == t.text.lower())
+            name_like = src_tok.text[:1].isupper() and src_tok.start not in sent_starts
+            if name_like or len(t.text) < 3 or t.kind != "word":
+                continue
+            strength = 1.0 if t.text.lower() == t.text else 0.5
+            cands.append(Candidate("lexical.untranslated", t.start, t.end, "untranslated", strength,
+                                   f"“{t.text}” is copied untranslated from the source", None))  # fmt: skip
+
+    # --- numbers ------------------------------------------------------------------------
+    de_nums = _number_values(de_words, german=True)
+    en_nums = _number_values(en_words, german=False)
+    en_num_words = {
+        _EN_NUMBER_WORDS[t.text.lower()] for t in en_words if t.text.lower() in _EN_NUMBER_WORDS
+    }
+    num_linked_de = {lk.de for lk in links if lk.kind == "number"}
+    num_linked_en = {lk.en for lk in links if lk.kind == "number"}
+    for di, dv, _alts in de_nums:
+        if di in num_linked_de:
+            continue
+        t = de_words[di]
+        if dv in en_num_words or (dv == int(dv) and str(int(dv)) in source):
+            continue
+        end = t.end
+        if di + 1 < len(de_words) and de_words[di + 1].text.lower().rstrip(".") in _DE_SCALE:
+            end = de_words[di + 1].end
+        near = [e for _, e, _ in en_nums]
+        msg = f"the number {t.text} is not in the source"
+        if near:
+            msg += " (source numbers: " + ", ".join(sorted({en_words[ei].text for ei, _, _ in en_nums})) + ")"
+        cands.append(Candidate("lexical.number", t.start, end, "mistranslation",
+                               1.0 if en_nums else 0.5, msg, None))  # fmt: skip
+    if window is not None:
+        de_num_words = {
+            _DE_NUMBER_WORDS[t.text.lower()] for t in de_words if t.text.lower() in _DE_NUMBER_WORDS
+        }
+        de_vals = {v for _, v, _ in de_nums}
+        for ei, ev, _alts in en_nums:
+            if ei in num_linked_en or not (window[0] <= ei < window[1]):
+                continue
+            if ev in de_num_words or _equivalents(ev) & de_vals:
+                continue
+            after = _nearest_de(ei, pairs)
+            a, b = _gap_span(text, de_words, after, segment)
+            cands.append(Candidate("lexical.number", a, b, "omission", 0.5,
+                                   f"the source number {en_words[ei].text} is missing", None))  # fmt: skip
+
+    # --- named entities ------------------------------------------------------------------
+    de_text_folded = fold(segment.text)
+    if window is not None:
+        for ei in range(window[0], window[1]):
+            t = en_words[ei]
+            if ei in linked_en or t.kind != "word" or not _is_name_like(t, ei, sent_starts):
+                continue
+            if len(t.text) < 3 or fold(t.text) in de_text_folded:
+                continue
+            if lex.en_german_words(t.text) & {w.text.lower() for w in de_words}:
+                continue
+            after = _nearest_de(ei, pairs)
+            a, b = _gap_span(text, de_words, after, segment)
+            cands.append(Candidate("lexical.entity", a, b, "named-entity", 0.5,
+                                   f"the source name “{t.text}” has no counterpart", None))  # fmt: skip
+    for di, t in enumerate(de_words):
+        if di in linked_de or t.kind != "word" or di == 0 or not t.text[:1].isupper():
+            continue
+        if not is_de_content(t) or lex.is_german_word(t.text) or fold(t.text) in en_folded:
+            continue
+        # capitalised, not a German word, not in the source: a garbled or invented name?
+        if any(ch.isupper() for ch in t.text[1:]) or "-" in t.text:
+            continue
+        cands.append(Candidate("lexical.entity", t.start, t.end, "named-entity", 1.0,
+                               f"“{t.text}” looks like a name but is not in the source", None))  # fmt: skip
+
+    # --- unaligned German content words ---------------------------------------------------
+    already = {(c.start, c.end) for c in cands}
+    for di, t in enumerate(de_words):
+        if di in linked_de or not is_de_content(t) or (t.start, t.end) in already:
+            continue
+        stems, known, _parts = lex.de_info(t.text)
+        strength = _unaligned_strength(t, known, lex)
+        if strength <= 0:
+            continue
+        msg = f"“{t.text}” has no counterpart in the source"
+        cands.append(Candidate("lexical.unaligned", t.start, t.end, "mistranslation", strength, msg, None))
+
+    # --- omissions: runs of unaligned source content words -------------------------------
+    unaligned_src: list[int] = []
+    if window is not None:
+        run: list[int] = []
+        for ei in range(window[0], window[1] + 1):
+            if ei < window[1] and ei not in linked_en and is_en_content(en_words[ei]) and en_words[ei].kind == "word":
+                run.append(ei)
+                continue
+            if ei < window[1] and en_words[ei].kind == "word" and not is_en_content(en_words[ei]) and run:
+                continue  # function words inside a run do not break it
+            if run:
+                unaligned_src.extend(run)
+                cands.extend(_omission_candidates(run, en_words, de_words, pairs, lex, text, segment, sent_starts))
+                run = []
+    ann = _annotation(de_words, en_words, pairs, unaligned_src, [c for c in cands])
+    return cands, ann
+
+
+def _nearest_de(ei: int, pairs: Sequence[tuple[int, int]]) -> int | None:
+    """German word aligned to the closest preceding aligned source word (None: start)."""
+    best: tuple[int, int] | None = None
+    for d, e in pairs:
+        if e < ei and (best is None or e > best[1] or (e == best[1] and d > best[0])):
+            best = (d, e)
+    if best is None:
+        return None
+    return best[0]
+
+
+def _unaligned_strength(t: Token, known: bool, lex: _Lexicon) -> float:
+    """Evidence that an unlinked German content word mistranslates or adds something.
+
+    1.0: a known German word (Ding has it) whose translations share nothing with the
+    source; 0.5: unknown to Ding (rare compound, name, misspelling); 0 for capitalised
+    names unknown to Ding (likely proper nouns the source spells differently)."""
+    if known:
+        return 1.0
+    return 0.5
+
+
+def _omission_candidates(
+    run: Sequence[int],
+    en_words: Sequence[Token],
+    de_words: Sequence[Token],
+    pairs: Sequence[tuple[int, int]],
+    lex: _Lexicon,
+    text: str,
+    segment: Segment,
+    sent_starts: set[int],
+) -> list[Candidate]:
+    content = [ei for ei in run if is_en_content(en_words[ei])]
+    if not content:
+        return []
+    known = [ei for ei in content if lex.en_german_words(en_words[ei].text)]
+    if not known:
+        return []
+    after = _nearest_de(content[0], pairs)
+    a, b = _gap_span(text, de_words, after, segment)
+    phrase = " ".join(en_words[ei].text for ei in run)
+    strength = 1.0 if len(known) >= 2 else 0.5
+    return [
+        Candidate("lexical.omission", a, b, "omission", strength,
+                  f"the source words “{phrase}” have no counterpart in the translation", phrase)
+    ]  # fmt: skip
+
+
+def _annotation(
+    de_words: Sequence[Token],
+    en_words: Sequence[Token],
+    pairs: Sequence[tuple[int, int]],
+    unaligned_src: Sequence[int],
+    cands: Sequence[Candidate],
+) -> dict[str, Any]:
+    aligned_de = {d for d, _ in pairs}
+    return {
+        "alignment": [[d, e] for d, e in pairs],
+        "target_words": [t.text for t in de_words],
+        "source_words": [t.text for t in en_words],
+        "unaligned_source": [en_words[i].text for i in unaligned_src],
+        "unaligned_target": [t.text for i, t in enumerate(de_words) if i not in aligned_de and is_de_content(t)],
+        "coverage": round(len(aligned_de) / max(1, sum(1 for t in de_words if is_de_content(t) or t.kind == "number")), 4),
+    }
+
+
+def analyze_segment_with_source(
+    sdoc: SegmentedDocument, segment: Segment, tokens: list[Token], res: Any
+) -> tuple[list[Finding], dict[str, Any]]:
+    """Findings and alignment annotation of one German segment against its English source.
+
+    ``tokens`` are the segment's tokens with document offsets; ``segment.source`` is the
+    English source of the segment's unit (possibly several sentences)."""
+    if not segment.source or not segment.scored:
+        return [], {}
+    cands, ann = candidates_for_segment(sdoc, segment, tokens, res)
+    findings: list[Finding] = []
+    seen: set[tuple[int, int, str]] = set()
+    for c in cands:
+        severity, confidence = calibrate(c.detector, c.strength)
+        if confidence < emit_threshold(c.detector):
+            continue
+        key = (c.start, c.end, c.detector)
+        if key in seen:
+            continue
+        seen.add(key)
+        findings.append(
+            sdoc.finding(
+                c.start,
+                c.end,
+                category=c.category,
+                severity=severity,
+                confidence=confidence,
+                detector=c.detector,
+                message=c.message,
+                suggestion=c.suggestion,
+            )
+        )
+    ann["findings"] = len(findings)
+    return findings, ann

@@ -1,0 +1,365 @@
+"""Engine ``rules``: typographic and tokenisation artefacts of MT, no resources needed.
+
+Each detector is a small function ``(doc, segment) -> Iterator[Finding]`` over one
+sentence. They encode German orthography (Duden rules on hyphenated compounds,
+quotation marks and spacing), not lists of known errors, so they carry to unseen
+text. Confidence values are the detectors' measured precision on the seed article
+and the dev set (see BENCHMARKS.md), rounded down.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from auditor.engines import Engine
+from auditor.types import EngineOutput, Finding, Segment, SegmentedDocument
+
+Detector = Callable[[SegmentedDocument, Segment], Iterator[Finding]]
+
+_L = "A-Za-zÄÖÜäöüß"
+_UP = "A-ZÄÖÜ"
+_LOW = "a-zäöüß"
+
+# Regions that are not prose even inside a prose line: URLs, e-mail, Markdown links.
+_NON_PROSE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|!?\[[^\]\n]*\]\([^)\n]*\)")
+
+
+def _masked(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _NON_PROSE.finditer(text)]
+
+
+def _in_mask(mask: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in mask)
+
+
+# --- detached hyphen: "NATO -Verbündeten", "US -Verteidigungsminister" -------------
+_DETACHED_HYPHEN = re.compile(rf"([{_L}0-9]+) -([{_L}][{_L}0-9-]*)")
+
+
+def detached_hyphen(doc: SegmentedDocument, seg: Segment) -> Iterator[Finding]:
+    """A compound split by the MT tokenizer: word, space, hyphen glued to the next word.
+
+    German writes such compounds with a hyphen and no spaces (US-Verteidigungsminister).
+    A suspended hyphen ("Ein- und Ausgang") has the hyphen on the left word, so it
+    does not match.
+    """
+    mask = _masked(seg.text)
+    for m in _DETACHED_HYPHEN.finditer(seg.text):
+        if _in_mask(mask, m.start(), m.end()):
+            continue
+        fixed = f"{m.group(1)}-{m.group(2)}"
+        yield doc.finding(
+            seg.start + m.start(),
+            seg.start + m.end(),
+            category="artifact",
+            severity="minor",
+            confidence=0.9,
+            detector="rules.detached_hyphen",
+            message="compound split by a space before the hyphen (MT tokenisation artefact)",
+            suggestion=fixed,
+        )
+
+
+# --- quotation marks -------------------------------------------------------------
+# A closing German quote after a space: "Voller Stopp “," / "besitzt. “"
+_SPACED_CLOSING = re.compile(r"(\S+)\s+([“”])(?=[\s,.;:!?)]|$)")
+# An opening German quote glued to the previous word or followed by a space: "ein„ illusionäres"
+_GLUED_OPENING = re.compile(rf"([{_L}0-9]+)„(\s*)(\S+)")
+_SPACED_OPENING = re.compile(r"(^|\s)„\s+(\S+)")
+
+
+def quote_spacing(doc: SegmentedDocument, seg: Segment) -> Iterator[Finding]:
+    """Quotation marks spaced or attached the wrong way round.
+
+    In German a closing mark (“) hugs the last word and an opening mark („) hugs the
+    next word, with a space before it. MT tokenisers often leave "Wort “" and "ein„ Wort".
+    """
+    text = seg.text
+    mask = _masked(text)
+    seen: set[tuple[int, int]] = set()
+
+    def emit(start: int, end: int, message: str, suggestion: str) -> Iterator[Finding]:
+        if (start, end) in seen or _in_mask(mask, start, end):
+            return
+        seen.add((start, end))
+        yield doc.finding(
+            seg.start + start,
+            seg.start + end,
+            category="artifact",
+            severity="minor",
+            confidence=0.85,
+            detector="rules.quote_spacing",
+            message=message,
+            suggestion=suggestion,
+        )
+
+    for m in _SPACED_CLOSING.finditer(text):
+        # Only a *closing* mark: English-style “ opening a quote is followed by a word.
+        yield from emit(
+            m.start(),
+            m.end(),
+            "space before the closing quotation mark",
+            f"{m.group(1)}{m.group(2)}",
+        )
+    for m in _GLUED_OPENING.finditer(text):
+        yield from emit(
+            m.start(),
+            m.end(),
+            "opening quotation mark glued to the previous word",
+            f"{m.group(1)} „{m.group(3)}",
+        )
+    for m in _SPACED_OPENING.finditer(text):
+        start = m.start() + len(m.group(1))
+        yield from emit(start, m.end(), "space after the opening quotation mark", f"„{m.group(2)}")
+
+
+# --- glued words: "TrumpVerwaltung" ---------------------------------------------
+_CAMEL = re.compile(rf"(?<![{_L}])([{_UP}][{_LOW}]+)([{_UP}][{_LOW}]{{3,}})(?![{_L}])")
+# Endings and clusters that only German words have; brand camel case (PlayStation,
+# YouTube, PowerPoint) is built from English parts and does not show them.
+_GERMAN_TAIL = re.compile(
+    r"(?:ung|ungen|heit|heiten|keit|keiten|schaft|schaften|ismus|ität|erei|chen|lich|isch|tum)$"
+    r"|[äöüß]|sch|tz|pf|ck[eu]"
+)
+
+
+def glued_words(doc: SegmentedDocument, seg: Segment) -> Iterator[Finding]:
+    """Two words fused without space or hyphen, the second a German word.
+
+    German capitalises nouns but never inside a word, so "TrumpVerwaltung" is an MT
+    join of "Trump-Verwaltung". Legitimate camel case is brand names, whose inner
+    part is English ("PlayStation", "YouTube"), or starts lower case ("iPhone").
+    """
+    mask = _masked(seg.text)
+    for m in _CAMEL.finditer(seg.text):
+        if _in_mask(mask, m.start(), m.end()) or not _GERMAN_TAIL.search(m.group(2)):
+            continue
+        yield doc.finding(
+            seg.start + m.start(),
+            seg.start + m.end(),
+            category="artifact",
+            severity="major",
+            confidence=0.8,
+            detector="rules.glued_words",
+            message="two words fused without a space or hyphen",
+            suggestion=f"{m.group(1)}-{m.group(2)}",
+        )
+
+
+# --- English title case: "erzählt NATO Am Mittwoch" -----------------------------
+# German function words that are never capitalised mid-sentence (unlike nouns).
+_FUNCTION_WORDS = (
+    "Am Im Um Vom Zum Zur Beim Mit Von Für Auf Aus Bei Nach Gegen Ohne Durch Seit Bis Über Unter "
+    "Und Oder Aber Sondern Denn Dass Als Wenn Weil Ob Ist Sind War Waren Wird Werden Hat Haben "
+    "Einen Einem Eines Einer Des Dem Den"
+).split()
+_TITLE_CASE = re.compile(rf"(?<=[{_L}0-9]) ({'|'.join(_FUNCTION_WORDS)}) ([{_L}]+)")
+
+
+def title_case(doc: SegmentedDocument, seg: Segment) -> Iterator[Finding]:
+    """A capitalised preposition, conjunction or article inside a sentence.
+
+    German capitalises nouns, not function words; "erzählt NATO Am Mittwoch" keeps an
+    English headline's title case. Only fires after a word (not after punctuation,
+    quotes or a colon, where a new sentence or title may start) and outside quotes.
+    """
+    text = seg.text
+    mask = _masked(text)
+    for m in _TITLE_CASE.finditer(text):
+        if _in_mask(mask, m.start(), m.end()) or _inside_quotes(text, m.start()):
+            continue
+        yield doc.finding(
+            seg.start + m.start(1),
+            seg.start + m.end(2),
+            category="artifact",
+            severity="minor",
+            confidence=0.7,
+            detector="rules.title_case",
+            message=f"'{m.group(1)}' capitalised mid-sentence (English title case carried over)",
+            suggestion=f"{m.group(1).lower()} {m.group(2)}",
+        )
+
+
+def _inside_quotes(text: str, pos: int) -> bool:
+    before = text[:pos]
+    opened = before.count("„") + before.count("»") + before.count("«")
+    closed = before.count("“") + before.count("«") if "„" in before else 0
+    straight = before.count('"')
+    return opened > closed or straight % 2 == 1
+
+
+# --- English-style open compounds: "Breaking News Benachrichtigungen" -----------
+_OPEN_COMPOUND = re.compile(
+    rf"(?<![{_L}-])((?:[{_UP}][{_LOW}]+ ){{2,}})([{_UP}][{_LOW}]+"
+    r"(?:ungen|ung|heiten|heit|keiten|keit|schaften|schaft))(?![{_L}-])"
+)
+_ENGLISH_SHAPE = re.compile(r"(?:ing|ews|ck|th|w|y|oo|ea)$|^(?:Th|Wh|Sh)", re.IGNORECASE)
+
+
+def open_compound(doc: SegmentedDocument, seg: Segment) -> Iterator[Finding]:
+    """English words written apart in front of a German head noun.
+
+    German joins a compound with hyphens ("Breaking-News-Benachrichtigungen"); MT
+    keeps the English spacing. Fires only when the modifiers have English spelling
+    shapes (-ing, -ews, th, w, y...) and the head has a German noun suffix.
+    """
+    for m in _OPEN_COMPOUND.finditer(seg.text):
+        modifiers = m.group(1).split()
+        if not any(_ENGLISH_SHAPE.search(w) for w in modifiers):
+            continue
+        # Drop a leading German word that only precedes the compound ("für Breaking News ...").
+        words_start = m.start()
+        yield doc.finding(
+            seg.start + words_start,
+            seg.start + m.end(),
+            category="artifact",
+            severity="minor",
+            confidence=0.6,
+            detector="rules.open_compound",
+            message="English-style open compound; German joins compounds with hyphens",
+            suggestion="-".join(modifiers + [m.group(2)]),
+        )
+
+
+# --- spacing around dashes and punctuation -------------------------------------
+_DASH_NO_SPACE = re.compile(rf"(?:(?<=\s)|^)([–—])([{_L}]+)")
+_PUNCT_NO_SPACE = re.compile(rf"([{_LOW}]{{2,}})([,;!?])([{_L}]{{2,}})|([{_LOW}]{{2,}})\.([{_UP}][{_LOW}]+)")
+
+
+def missing_space(doc: SegmentedDocument, seg: Segment) -> Iterator[Finding]:
+    """A dash or punctuation mark with no space after it ("–mit Dateien", "Ende,aber")."""
+    text = seg.text
+    mask = _masked(text)
+    for m in _DASH_NO_SPACE.finditer(text):
+        if _in_mask(mask, m.start(), m.end()):
+            continue
+        yield doc.finding(
+            seg.start + m.start(),
+            seg.start + m.end(),
+            category="artifact",
+            severity="minor",
+            confidence=0.7,
+            detector="rules.missing_space",
+            message="no space after the dash",
+            suggestion=f"{m.group(1)} {m.group(2)}",
+        )
+    for m in _PUNCT_NO_SPACE.finditer(text):
+        if _in_mask(mask, m.start(), m.end()):
+            continue
+        left, mark, right = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), ".", m.group(5))
+        yield doc.finding(
+            seg.start + m.start(),
+            seg.start + m.end(),
+            category="artifact",
+            severity="minor",
+            confidence=0.6,
+            detector="rules.missing_space",
+            message=f"no space after '{mark}'",
+            suggestion=f"{left}{mark} {right}",
+        )
+
+
+# --- doubled words: "etwas etwas" ----------------------------------------------
+_DOUBLED = re.compile(rf"(?<![{_L}])([{_L}]+) \1(?![{_L}])", re.IGNORECASE)
+# Legitimate German doublings: relative pronoun after article ("die die Regierung..."),
+# "Sie sie", "dass das"-style pairs differ anyway.
+_LEGIT_DOUBLES = frozenset("die der das den dem des sie er es wir ihr".split())
+
+
+def doubled_word(doc: SegmentedDocument, seg: Segment) -> Iterator[Finding]:
+    """The same word twice in a row, outside German's legitimate article/pronoun pairs."""
+    for m in _DOUBLED.finditer(seg.text):
+        if m.group(1).lower() in _LEGIT_DOUBLES:
+            continue
+        yield doc.finding(
+            seg.start + m.start(),
+            seg.start + m.end(),
+            category="artifact",
+            severity="minor",
+            confidence=0.8,
+            detector="rules.doubled_word",
+            message=f"'{m.group(1)}' doubled",
+            suggestion=m.group(1),
+        )
+
+
+# --- unbalanced brackets and quotes (per line) ---------------------------------
+_PAIRS = {"(": ")", "[": "]", "„": "“"}
+
+
+def unbalanced(doc: SegmentedDocument, segs: list[Segment]) -> Iterator[Finding]:
+    """Brackets and German quotation marks that open without closing, or the reverse.
+
+    Checked over a whole line (quotes span sentences); a multi-paragraph quotation
+    that stays open at the line's end is legitimate, so an unclosed „ is only
+    flagged when a later „ opens again before any “ closes it.
+    """
+    if not segs:
+        return
+    start, end = segs[0].start, segs[-1].end
+    text = doc.document.text[start:end]
+    mask = _masked(text)
+    closers = {v: k for k, v in _PAIRS.items()}
+    stack: list[tuple[str, int]] = []
+    for i, ch in enumerate(text):
+        if ch in _PAIRS:
+            stack.append((ch, i))  # nested „ inside „ is poor style, not an imbalance
+        elif ch in closers:
+            if _in_mask(mask, i, i + 1):
+                continue
+            if stack and stack[-1][0] == closers[ch]:
+                stack.pop()
+            elif ch == "“":
+                # English-style “…” quotes use “ to open; only flag “ in a „-styled line.
+                if "„" in text and not any(c == "„" for c, _ in stack):
+                    yield _unbalanced_finding(doc, start + i, "closing quotation mark “ without an opening „")
+            else:
+                yield _unbalanced_finding(doc, start + i, f"closing '{ch}' without an opening '{closers[ch]}'")
+    for ch, i in stack:
+        if ch in "([" and not _in_mask(mask, i, i + 1):
+            yield _unbalanced_finding(doc, start + i, f"'{ch}' never closed")
+
+
+def _unbalanced_finding(doc: SegmentedDocument, pos: int, message: str) -> Finding:
+    return doc.finding(
+        pos,
+        pos + 1,
+        category="punctuation",
+        severity="minor",
+        confidence=0.6,
+        detector="rules.unbalanced",
+        message=message,
+    )
+
+
+SEGMENT_DETECTORS: tuple[Detector, ...] = (
+    detached_hyphen,
+    quote_spacing,
+    glued_words,
+    title_case,
+    open_compound,
+    missing_space,
+    doubled_word,
+)
+
+
+class RulesEngine(Engine):
+    """MT artefacts found from the text alone: no dictionary, no model."""
+
+    name = "rules"
+    version = "1"
+
+    def analyze(self, doc: SegmentedDocument) -> EngineOutput:
+        findings: list[Finding] = []
+        by_unit: dict[int, list[Segment]] = {}
+        for seg in doc.segments:
+            if not seg.scored:
+                continue
+            by_unit.setdefault(seg.unit, []).append(seg)
+            for detector in SEGMENT_DETECTORS:
+                findings.extend(detector(doc, seg))
+        for segs in by_unit.values():
+            findings.extend(unbalanced(doc, segs))
+        findings.sort(key=lambda f: (f.start, f.end, f.detector))
+        return EngineOutput(findings=tuple(findings))

@@ -1,0 +1,295 @@
+"""The quality gate: collect inputs, run the pipeline (serially or in processes), decide.
+
+No click here: ``auditor/cli/gate.py`` is the thin command around this module.
+
+Decision, per document, on the findings *not* accepted by the baseline:
+the document fails when its score is below ``min_score`` or it has more critical /
+major / minor findings than allowed. The gate fails when any document fails.
+When a baseline accepts some findings, the document's score is recomputed without
+them (same formula as the pipeline, see :func:`effective_score`).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from auditor.baseline import Baseline, document_key
+from auditor.config import Config
+from auditor.errors import InputError
+from auditor.io.feeds import looks_like_feed, read_feed
+from auditor.types import SEVERITIES, Document, DocumentResult, Finding, Weights
+
+EXIT_PASSED = 0
+EXIT_FAILED = 1
+EXIT_ERROR = 2
+
+# ---------------------------------------------------------------------------- inputs
+
+
+def _matches(rel: str, patterns: Sequence[str]) -> bool:
+    name = rel.rsplit("/", 1)[-1]
+    for p in patterns:
+        if "/" in p:
+            if fnmatch.fnmatchcase(rel, p) or (p.startswith("**/") and fnmatch.fnmatchcase(rel, p[3:])):
+                return True
+        elif fnmatch.fnmatchcase(name, p):
+            return True
+    return False
+
+
+def walk(directory: str, globs: Sequence[str], exclude: Sequence[str] = ()) -> list[str]:
+    """Files under ``directory`` (recursive, sorted, hidden entries skipped) matching ``globs``."""
+    found: list[str] = []
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            full = os.path.join(root, name)
+            rel = Path(os.path.relpath(full, directory)).as_posix()
+            if _matches(rel, globs) and not _matches(rel, exclude):
+                found.append(full)
+    return found
+
+
+def _read_head(path: str) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(2048)
+    except IsADirectoryError:
+        raise InputError(path, "is a directory") from None
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+
+
+def read_options(config: Config):  # -> auditor.io.readers.ReadOptions
+    from auditor.io.readers import ReadOptions
+
+    return ReadOptions(text_field=config.text_field, source_field=config.source_field, id_field=config.id_field)
+
+
+def read_file(path: str, config: Config) -> list[Document]:
+    """One input file → Documents: feeds per item, everything else through the core readers."""
+    head = _read_head(path)
+    if looks_like_feed(path, head):
+        return read_feed(path)
+    from auditor.io.readers import read_documents
+
+    try:
+        return list(read_documents([path], read_options(config)))
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"cannot read as UTF-8 text: {exc.reason} at byte {exc.start}") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+
+
+def collect(paths: Sequence[str], config: Config) -> list[Document]:
+    """All documents of the command-line inputs, in argument order (directories sorted)."""
+    docs: list[Document] = []
+    for path in paths:
+        if path == "-":
+            from auditor.io.readers import read_documents
+
+            docs.extend(read_documents(["-"], read_options(config)))
+        elif os.path.isdir(path):
+            files = walk(path, config.glob, config.exclude)
+            if not files:
+                raise InputError(path, f"no files matching {', '.join(config.glob)} in this directory")
+            for f in files:
+                docs.extend(read_file(f, config))
+        elif not os.path.lexists(path):
+            raise InputError(path, "no such file or directory")
+        else:
+            docs.extend(read_file(path, config))
+    return docs
+
+
+# ---------------------------------------------------------------------------- running
+
+Runner = Callable[[Document], DocumentResult]
+
+
+@dataclass(frozen=True)
+class PipelineFactory:
+    """Builds the real pipeline; picklable, so each worker process builds its own once."""
+
+    engines: tuple[str, ...]
+    weights: Weights = field(default_factory=Weights)
+    settings: tuple[tuple[str, Any], ...] = ()
+
+    def __call__(self) -> Runner:
+        from auditor.engines import create_engines
+        from auditor.pipeline import Pipeline
+
+        pipeline = Pipeline(create_engines(list(self.engines), dict(self.settings)), self.weights)
+        return pipeline.run
+
+
+_worker_runner: Runner | None = None
+
+
+def _init_worker(factory: Callable[[], Runner]) -> None:
+    global _worker_runner
+    _worker_runner = factory()
+
+
+def _work(doc: Document) -> DocumentResult:
+    assert _worker_runner is not None, "worker not initialised"
+    return _worker_runner(doc)
+
+
+class Progress:
+    """A one-line progress bar on a terminal stream; silent when the stream is not a terminal."""
+
+    def __init__(self, total: int, stream: TextIO | None = None, enabled: bool | None = None) -> None:
+        self.total = total
+        self.stream = stream if stream is not None else sys.stderr
+        if enabled is None:
+            enabled = bool(getattr(self.stream, "isatty", lambda: False)()) and total > 1
+        self.enabled = enabled
+        self.done = 0
+        self._last = 0.0
+
+    def advance(self) -> None:
+        self.done += 1
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if self.done < self.total and now - self._last < 0.1:
+            return
+        self._last = now
+        width = 30
+        filled = int(width * self.done / max(1, self.total))
+        self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} documents")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\r" + " " * 60 + "\r")
+            self.stream.flush()
+
+
+def run(
+    docs: Sequence[Document],
+    factory: Callable[[], Runner],
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> list[DocumentResult]:
+    """Results for ``docs`` in input order; ``jobs > 1`` uses worker processes (same results)."""
+    results: list[DocumentResult] = []
+
+    def consume(it: Iterator[DocumentResult]) -> None:
+        for r in it:
+            results.append(r)
+            if progress:
+                progress.advance()
+
+    if jobs <= 1 or len(docs) <= 1:
+        runner = factory()
+        consume(runner(d) for d in docs)
+    else:
+        workers = min(jobs, len(docs))
+        chunk = max(1, len(docs) // (workers * 8))
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(factory,)) as pool:
+            consume(pool.map(_work, docs, chunksize=chunk))
+    if progress:
+        progress.close()
+    return results
+
+
+# ---------------------------------------------------------------------------- decision
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The gate's judgement of one document."""
+
+    result: DocumentResult
+    key: str
+    accepted: tuple[bool, ...]  # per finding of result.findings: accepted by the baseline
+    score: float  # effective score (baseline-accepted findings removed)
+    counts: dict[str, int]  # new findings per severity
+    reasons: tuple[str, ...]  # why it failed; empty when it passed
+
+    @property
+    def passed(self) -> bool:
+        return not self.reasons
+
+    @property
+    def new_findings(self) -> tuple[Finding, ...]:
+        return tuple(f for f, a in zip(self.result.findings, self.accepted) if not a)
+
+    @property
+    def accepted_findings(self) -> tuple[Finding, ...]:
+        return tuple(f for f, a in zip(self.result.findings, self.accepted) if a)
+
+
+@dataclass(frozen=True)
+class GateResult:
+    verdicts: tuple[Verdict, ...]
+    config: Config
+    baseline: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return all(v.passed for v in self.verdicts)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_PASSED if self.passed else EXIT_FAILED
+
+    @property
+    def failed(self) -> tuple[Verdict, ...]:
+        return tuple(v for v in self.verdicts if not v.passed)
+
+
+def effective_score(result: DocumentResult, accepted: Sequence[bool], weights: Weights) -> float:
+    """The document score over the findings not accepted by the baseline.
+
+    Same formula as the pipeline (:mod:`auditor.score`): region penalties per segment,
+    total penalty per word; with nothing accepted it is the pipeline's own score.
+    """
+    if not any(accepted):
+        return result.score
+    from auditor.score import assign_findings, region_penalty, score_from_penalty
+
+    new = [f for f, a in zip(result.findings, accepted) if not a]
+    by_segment = assign_findings([s.segment for s in result.segments], new)
+    penalty = sum(region_penalty(found, weights) for found in by_segment.values())
+    return score_from_penalty(penalty, result.words)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".") if x != int(x) else str(int(x))
+
+
+def judge(result: DocumentResult, config: Config, baseline: Baseline | None = None) -> Verdict:
+    accepted = tuple(baseline.match(result.document, result.findings)) if baseline else (False,) * len(result.findings)
+    counts = dict.fromkeys(SEVERITIES, 0)
+    for f, a in zip(result.findings, accepted):
+        if not a:
+            counts[f.severity] = counts.get(f.severity, 0) + 1
+    score = effective_score(result, accepted, config.weights)
+    reasons = []
+    if score < config.min_score:
+        reasons.append(f"score {score:.1f} < {_fmt(config.min_score)}")
+    for sev, limit in (("critical", config.max_critical), ("major", config.max_major), ("minor", config.max_minor)):
+        if limit is not None and counts[sev] > limit:
+            reasons.append(f"{counts[sev]} {sev} > {limit}")
+    return Verdict(result, document_key(result.document), accepted, score, counts, tuple(reasons))
+
+
+def decide(results: Sequence[DocumentResult], config: Config, baseline: Baseline | None = None) -> GateResult:
+    return GateResult(
+        tuple(judge(r, config, baseline) for r in results), config, baseline.path if baseline else None
+    )

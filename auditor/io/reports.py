@@ -1,0 +1,358 @@
+"""Gate reports: human summary table, JUnit XML, SARIF 2.1.0, GitHub Actions commands.
+
+Every report is a pure function of a :class:`~auditor.gate.GateResult` (no timings,
+no absolute paths), so serial and parallel runs give byte-identical reports. Files are
+written atomically (:func:`write_atomic`): a temporary file in the target directory,
+then ``os.replace``; a failure leaves no half-written report behind.
+
+Locations: for text files, the finding's line and column; for feed items, the
+position in the feed file that the flagged character came from (see
+:func:`auditor.io.feeds.feed_position`); for JSONL records, the record's line.
+Columns count Unicode code points (SARIF ``columnKind: unicodeCodePoints``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import xml.etree.ElementTree as ET
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from auditor.errors import AuditorError
+from auditor.gate import GateResult, Verdict
+from auditor.io.feeds import feed_position
+from auditor.types import Document, Finding, LineIndex
+
+TOOL_NAME = "mt-auditor"
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SARIF_LEVEL = {"critical": "error", "major": "warning", "minor": "note"}
+GITHUB_LEVEL = {"critical": "error", "major": "error", "minor": "warning"}
+
+
+def tool_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("mt-auditor")
+    except Exception:  # not installed as a distribution (running from a checkout)
+        return "0.0.0"
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` all at once, or not at all (raises AuditorError naming ``path``)."""
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise AuditorError(f"{path}: cannot write report: directory {directory} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise AuditorError(f"{path}: cannot write report: {exc.strerror or exc}") from None
+        raise
+
+
+def check_writable(path: str) -> None:
+    """Fail early (before any work) when a report could not be written."""
+    directory = Path(path).parent if str(Path(path).parent) else Path(".")
+    if not directory.is_dir():
+        raise AuditorError(f"{path}: cannot write report: directory {directory} does not exist")
+    if Path(path).is_dir():
+        raise AuditorError(f"{path}: cannot write report: is a directory")
+    if not os.access(directory, os.W_OK):
+        raise AuditorError(f"{path}: cannot write report: directory {directory} is not writable")
+
+
+# ---------------------------------------------------------------------------- locations
+
+
+@dataclass(frozen=True)
+class Location:
+    uri: str  # relative POSIX path, URI-escaped
+    path: str  # relative POSIX path, as shown to people
+    start_line: int
+    start_column: int
+    end_line: int
+    end_column: int  # exclusive
+
+
+def _rel(path: str) -> str:
+    if path in ("-", "<stdin>"):
+        return "stdin"
+    rel = os.path.relpath(os.path.abspath(path), os.getcwd())
+    if rel.startswith(".."):
+        rel = os.path.normpath(path)
+    return Path(rel).as_posix()
+
+
+def locate(doc: Document, finding: Finding) -> Location:
+    path = _rel(doc.path)
+    uri = quote(path, safe="/:@-._~!$&'()*+,;=")
+    start = feed_position(doc, finding.start)
+    if start is not None:  # feed item: back to the feed file
+        sl, sc = start
+        last = max(finding.start, finding.end - 1)
+        el, ec = feed_position(doc, last) or (sl, sc)
+        if (el, ec) < (sl, sc):
+            el, ec = sl, sc
+        return Location(uri, path, sl, sc, el, ec + 1)
+    if doc.origin_line:  # a JSONL record: its line; columns are those of the record's text
+        return Location(uri, path, doc.origin_line, 1, doc.origin_line, 1 + max(1, finding.end - finding.start))
+    el, ec = LineIndex(doc.text).locate(finding.end)
+    if (el, ec) <= (finding.line, finding.column):
+        el, ec = finding.line, finding.column + 1
+    return Location(uri, path, finding.line, finding.column, el, ec)
+
+
+def describe(f: Finding) -> str:
+    """One line: what is wrong, for messages."""
+    text = f.message
+    if f.suggestion:
+        text += f" (suggestion: {f.suggestion})"
+    return f"{text}: \u00bb{f.text}\u00ab"
+
+
+# ---------------------------------------------------------------------------- summary
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else "\u2026" + text[-(width - 1) :]
+
+
+def summary(gate: GateResult) -> str:
+    """The human table on stdout: one row per document, then the verdict."""
+    rows = [("document", "words", "score", "crit", "major", "minor", "accepted", "result")]
+    for v in gate.verdicts:
+        rows.append(
+            (
+                _cut(v.key, 56),
+                str(v.result.words),
+                f"{v.score:.1f}",
+                str(v.counts.get("critical", 0)),
+                str(v.counts.get("major", 0)),
+                str(v.counts.get("minor", 0)),
+                str(sum(v.accepted)),
+                "pass" if v.passed else "FAIL: " + "; ".join(v.reasons),
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    lines = []
+    for n, r in enumerate(rows):
+        cells = [r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:-1], widths[1:])] + [r[-1]]
+        lines.append("  ".join(cells).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 6)
+    c = gate.config
+    limits = [f"min score {c.min_score:g}"]
+    for name, limit in (("critical", c.max_critical), ("major", c.max_major), ("minor", c.max_minor)):
+        if limit is not None:
+            limits.append(f"max {name} {limit}")
+    total = Counter[str]()
+    for v in gate.verdicts:
+        total.update(v.counts)
+    accepted = sum(sum(v.accepted) for v in gate.verdicts)
+    lines.append("")
+    lines.append(
+        f"{len(gate.verdicts)} documents, {len(gate.failed)} failed; new findings: "
+        f"{total['critical']} critical, {total['major']} major, {total['minor']} minor"
+        + (f"; {accepted} accepted by baseline {gate.baseline}" if gate.baseline else "")
+    )
+    verdict = "PASSED" if gate.passed else "FAILED"
+    lines.append(f"quality gate {verdict} ({', '.join(limits)})")
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------- JUnit
+
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _x(text: str) -> str:
+    return _XML_BAD.sub("\ufffd", text)
+
+
+def finding_line(v: Verdict, f: Finding) -> str:
+    loc = locate(v.result.document, f)
+    return f"{loc.path}:{loc.start_line}:{loc.start_column}: {f.severity} {f.category} [{f.detector}] {describe(f)}"
+
+
+def junit(gate: GateResult) -> str:
+    """JUnit XML: one test case per document / record / feed item; failures list the new findings."""
+    n, failures = len(gate.verdicts), len(gate.failed)
+    suites = ET.Element("testsuites", name="auditor gate", tests=str(n), failures=str(failures), errors="0", time="0")
+    suite = ET.SubElement(
+        suites, "testsuite", name="auditor gate", tests=str(n), failures=str(failures), errors="0", skipped="0", time="0"
+    )
+    props = ET.SubElement(suite, "properties")
+    c = gate.config
+    for name, value in (
+        ("min_score", f"{c.min_score:g}"),
+        ("max_critical", c.max_critical),
+        ("max_major", c.max_major),
+        ("max_minor", c.max_minor),
+        ("engine", c.engine),
+        ("baseline", gate.baseline),
+    ):
+        if value is not None:
+            ET.SubElement(props, "property", name=name, value=_x(str(value)))
+    for v in gate.verdicts:
+        case = ET.SubElement(
+            suite, "testcase", classname=_x(_rel(v.result.document.path)), name=_x(v.key), time="0"
+        )
+        new = v.new_findings
+        if not v.passed:
+            fail = ET.SubElement(
+                case,
+                "failure",
+                message=_x(f"{'; '.join(v.reasons)} ({len(new)} new findings)"),
+                type="quality-gate",
+            )
+            fail.text = _x("\n".join(finding_line(v, f) for f in new)) + ("\n" if new else "")
+        out = [f"score {v.score:.1f}, {v.result.words} words"]
+        if v.passed and new:
+            out += ["findings below the thresholds:"] + [finding_line(v, f) for f in new]
+        if v.accepted_findings:
+            out += ["accepted by the baseline:"] + [finding_line(v, f) for f in v.accepted_findings]
+        ET.SubElement(case, "system-out").text = _x("\n".join(out) + "\n")
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+# ---------------------------------------------------------------------------- SARIF
+
+
+def sarif(gate: GateResult) -> dict:
+    """A SARIF 2.1.0 log: one rule per detector, one result per finding (baselined ones suppressed)."""
+    detectors: dict[str, Counter[str]] = {}
+    severities: dict[str, Counter[str]] = {}
+    for v in gate.verdicts:
+        for f in v.result.findings:
+            detectors.setdefault(f.detector, Counter())[f.category] += 1
+            severities.setdefault(f.detector, Counter())[f.severity] += 1
+    rule_ids = sorted(detectors)
+    index = {r: i for i, r in enumerate(rule_ids)}
+    rules = []
+    for r in rule_ids:
+        category = detectors[r].most_common(1)[0][0]
+        severity = max(severities[r], key=lambda s: ({"minor": 1, "major": 2, "critical": 3}[s], severities[r][s]))
+        rules.append(
+            {
+                "id": r,
+                "name": r,
+                "shortDescription": {"text": f"{category} finding of detector {r}"},
+                "defaultConfiguration": {"level": SARIF_LEVEL[severity]},
+                "properties": {"category": category, "tags": sorted(detectors[r])},
+            }
+        )
+    results = []
+    for v in gate.verdicts:
+        doc = v.result.document
+        from auditor.baseline import entry
+
+        for f, accepted in zip(v.result.findings, v.accepted):
+            loc = locate(doc, f)
+            region = {
+                "startLine": loc.start_line,
+                "startColumn": loc.start_column,
+                "endLine": loc.end_line,
+                "endColumn": loc.end_column,
+                "snippet": {"text": f.text},
+            }
+            physical = {"artifactLocation": {"uri": loc.uri}, "region": region}
+            res: dict = {
+                "ruleId": f.detector,
+                "ruleIndex": index[f.detector],
+                "level": SARIF_LEVEL.get(f.severity, "warning"),
+                "message": {"text": describe(f)},
+                "locations": [{"physicalLocation": physical}],
+                "partialFingerprints": {"mtAuditorFinding/v1": entry(doc, f, v.key).fingerprint},
+                "properties": {
+                    "severity": f.severity,
+                    "category": f.category,
+                    "confidence": round(f.confidence, 4),
+                    "document": v.key,
+                    "documentLine": f.line,
+                    "documentColumn": f.column,
+                },
+            }
+            if doc.id:
+                res["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": v.key, "kind": "element"}]
+            if gate.baseline is not None:
+                res["baselineState"] = "unchanged" if accepted else "new"
+            if accepted:
+                res["suppressions"] = [
+                    {"kind": "external", "status": "accepted", "justification": f"accepted in baseline {gate.baseline}"}
+                ]
+            results.append(res)
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": TOOL_NAME,
+                        "version": tool_version(),
+                        "rules": rules,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+                "invocations": [{"executionSuccessful": True, "exitCode": gate.exit_code}],
+            }
+        ],
+    }
+
+
+def sarif_json(gate: GateResult) -> str:
+    return json.dumps(sarif(gate), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+# ---------------------------------------------------------------------------- GitHub
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_prop(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(gate: GateResult) -> str:
+    """GitHub Actions workflow commands, one per new finding, plus one per failed document."""
+    lines = []
+    for v in gate.verdicts:
+        for f in v.new_findings:
+            loc = locate(v.result.document, f)
+            end_col = max(loc.start_column, loc.end_column - 1)  # GitHub's end column is inclusive
+            props = (
+                f"file={_gh_prop(loc.path)},line={loc.start_line},col={loc.start_column},"
+                f"endLine={loc.end_line},endColumn={end_col},"
+                f"title={_gh_prop(f'{f.severity} {f.category} ({f.detector})')}"
+            )
+            lines.append(f"::{GITHUB_LEVEL.get(f.severity, 'warning')} {props}::{_gh_data(describe(f))}")
+        if not v.passed:
+            lines.append(
+                f"::error file={_gh_prop(_rel(v.result.document.path))},"
+                f"line={v.result.document.origin_line or 1},title=mt-auditor gate::"
+                f"{_gh_data(v.key + ' failed the quality gate: ' + '; '.join(v.reasons))}"
+            )
+    return "".join(line + "\n" for line in lines)

@@ -1,0 +1,98 @@
+"""The only module that knows the order of the stages.
+
+Document → :func:`segment_document` → each engine's ``analyze_many`` → findings →
+:mod:`auditor.score` → :class:`DocumentResult`. Engines and weights are injected;
+nothing here reads files or imports click.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+
+from auditor.engines import Engine
+from auditor.score import assign_findings, count_words, region_penalty, score_from_penalty, signature
+from auditor.segment import segment_document
+from auditor.types import (
+    Document,
+    DocumentResult,
+    EngineOutput,
+    Finding,
+    SegmentedDocument,
+    SegmentResult,
+    Weights,
+)
+
+log = logging.getLogger(__name__)
+
+
+class Pipeline:
+    """Run engines over documents and score the findings."""
+
+    def __init__(self, engines: Sequence[Engine], weights: Weights | None = None, batch_docs: int = 64) -> None:
+        self.engines = list(engines)
+        self.weights = weights or Weights()
+        self.batch_docs = batch_docs
+        self.signature = signature([e.signature() for e in self.engines], self.weights)
+
+    def run(self, doc: Document) -> DocumentResult:
+        return next(iter(self.run_many([doc])))
+
+    def run_many(self, docs: Iterable[Document]) -> Iterator[DocumentResult]:
+        """Yield one result per document, in input order; engines see batches of documents."""
+        batch: list[SegmentedDocument] = []
+        for doc in docs:
+            batch.append(segment_document(doc))
+            if len(batch) >= self.batch_docs:
+                yield from self._run_batch(batch)
+                batch = []
+        if batch:
+            yield from self._run_batch(batch)
+
+    def _run_batch(self, sdocs: list[SegmentedDocument]) -> Iterator[DocumentResult]:
+        outputs: list[list[EngineOutput]] = [[] for _ in sdocs]
+        for engine in self.engines:
+            results = engine.analyze_many(sdocs)
+            for i, out in enumerate(results):
+                outputs[i].append(out)
+        for sdoc, outs in zip(sdocs, outputs, strict=True):
+            yield self._assemble(sdoc, outs)
+
+    def _assemble(self, sdoc: SegmentedDocument, outputs: list[EngineOutput]) -> DocumentResult:
+        scored = [s for s in sdoc.segments if s.scored]
+        unique: dict[tuple[int, int, str, str], Finding] = {}
+        for out in outputs:
+            for f in out.findings:
+                unique.setdefault((f.start, f.end, f.detector, f.message), f)
+        by_segment = assign_findings(sdoc.segments, list(unique.values()))
+        kept: list[Finding] = []
+        seg_results: list[SegmentResult] = []
+        total_penalty = 0.0
+        total_words = 0
+        for seg in sdoc.segments:
+            annotations = {
+                engine.name: out.annotations[seg.index]
+                for engine, out in zip(self.engines, outputs, strict=True)
+                if seg.index in out.annotations
+            }
+            if not seg.scored:
+                seg_results.append(SegmentResult(seg, None, 0.0, 0, annotations))
+                continue
+            found = by_segment.get(seg.index, [])
+            kept.extend(found)
+            words = count_words(seg.text)
+            penalty = region_penalty(found, self.weights)
+            total_penalty += penalty
+            total_words += words
+            seg_results.append(SegmentResult(seg, score_from_penalty(penalty, words), penalty, words, annotations))
+        kept.sort(key=lambda f: (f.start, f.end, f.detector, f.message))
+        doc_score = score_from_penalty(total_penalty, total_words) if scored else 100.0
+        return DocumentResult(
+            document=sdoc.document,
+            segments=tuple(seg_results),
+            findings=tuple(kept),
+            score=doc_score,
+            penalty=round(total_penalty, 4),
+            words=total_words,
+            signature=self.signature,
+        )

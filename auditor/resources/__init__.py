@@ -1,0 +1,34 @@
+"""Finding installed resources (dictionaries, word lists, models).
+
+This package is the only place that knows where resources live. It never downloads
+anything unless asked; derived artefacts (e.g. the compiled Ding dictionary) go to the
+user cache directory returned by :func:`cache_dir`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = ["cache_dir"]
+
+
+def cache_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """The auditor's cache directory (created if needed).
+
+    Precedence: ``override`` argument, then ``$AUDITOR_CACHE``, then the platform user
+    cache directory (``~/.cache/mt-auditor`` on Linux, via platformdirs).
+    """
+    if override:
+        path = Path(override)
+    elif os.environ.get("AUDITOR_CACHE"):
+        path = Path(os.environ["AUDITOR_CACHE"])
+    else:
+        try:
+            from platformdirs import user_cache_dir
+
+            path = Path(user_cache_dir("mt-auditor", appauthor=False))
+        except ImportError:  # pragma: no cover - platformdirs is a core dependency
+            path = Path.home() / ".cache" / "mt-auditor"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
