@@ -176,11 +176,17 @@ def compile_ding(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> N
                 (k.lower(), k, "\t".join(v), "|".join(sorted(tags.get(k, ())))) for k, v in data["de"].items()
             ),
         )
-        con.executemany("INSERT INTO en VALUES (?,?)", sorted((k, "\t".join(v)) for k, v in data["en"].items()))
+        con.executemany(
+            "INSERT INTO en VALUES (?,?)", sorted((k, "\t".join(v)) for k, v in data["en"].items())
+        )
         con.executemany(
             "INSERT INTO meta VALUES (?,?)",
-            [("format", str(DING_CACHE_FORMAT)), ("max_de", str(data["max_de"])), ("max_en", str(data["max_en"])),
-             ("source", str(src))],
+            [
+                ("format", str(DING_CACHE_FORMAT)),
+                ("max_de", str(data["max_de"])),
+                ("max_en", str(data["max_en"])),
+                ("source", str(src)),
+            ],
         )
         con.commit()
     finally:
@@ -467,7 +473,9 @@ def load_speller() -> Speller:
             f"install it with: {INSTALL_HUNSPELL_DICT}"
         )
     if _version("hunspell") is None and _version("spylls") is None:
-        raise ResourceMissing(f"no Hunspell binding for Python is installed; install it with: {INSTALL_HUNSPELL}")
+        raise ResourceMissing(
+            f"no Hunspell binding for Python is installed; install it with: {INSTALL_HUNSPELL}"
+        )
     return Speller(base)
 
 
@@ -495,7 +503,9 @@ def hunspell_dict_status() -> ResourceStatus:
 def hunspell_binding_status() -> ResourceStatus:
     v = _version("hunspell")
     if v:
-        return ResourceStatus(name="hunspell (Python binding)", found=True, version=v, path=_module_path("hunspell"))
+        return ResourceStatus(
+            name="hunspell (Python binding)", found=True, version=v, path=_module_path("hunspell")
+        )
     sv = _version("spylls")
     if sv:
         return ResourceStatus(
@@ -530,7 +540,9 @@ def _pip_status(dist: str, module: str, name: str, required: bool, note: str | N
         found=v is not None,
         version=v,
         path=_module_path(module) if v else None,
-        install=None if v else INSTALL_PIP.format(dist if dist != "lingua-language-detector" else dist + "==2.1.1"),
+        install=None
+        if v
+        else INSTALL_PIP.format(dist if dist != "lingua-language-detector" else dist + "==2.1.1"),
         note=note,
     )
 
@@ -549,7 +561,10 @@ def hanta_status() -> ResourceStatus:
 
 def lingua_status() -> ResourceStatus:
     return _pip_status(
-        "lingua-language-detector", "lingua", "lingua (language identification)", False,
+        "lingua-language-detector",
+        "lingua",
+        "lingua (language identification)",
+        False,
         note="confirms English leftovers when installed",
     )
 
@@ -636,7 +651,9 @@ class LexicalResources:
             try:
                 from lingua import Language, LanguageDetectorBuilder  # type: ignore[import-not-found]
 
-                self._lingua = LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.GERMAN).build()
+                self._lingua = LanguageDetectorBuilder.from_languages(
+                    Language.ENGLISH, Language.GERMAN
+                ).build()
             except Exception:  # noqa: BLE001 - optional resource
                 self._lingua = False
         return self._lingua or None
