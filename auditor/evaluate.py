@@ -440,30 +440,76 @@ def spearman(xs: Sequence[float], ys: Sequence[float]) -> float | None:
 
 
 def kendall_tau_b(xs: Sequence[float], ys: Sequence[float]) -> float | None:
-    """Kendall's tau-b with tie correction (None if either side is constant)."""
+    """Kendall's tau-b with tie correction (None if either side is constant).
+
+    Knight's O(n log n) algorithm: sort by (x, y), count the discordant pairs as the
+    inversions a merge sort of y removes, and correct for ties in x, in y and in both.
+    """
     n = len(xs)
     if n != len(ys):
         raise ValueError("length mismatch")
     if n < 2:
         return None
-    concordant_minus_discordant = 0
-    ties_x = ties_y = 0  # pairs tied in x (resp. y), including pairs tied in both
-    for i in range(n):
-        xi, yi = xs[i], ys[i]
-        for j in range(i + 1, n):
-            dx = xs[j] - xi
-            dy = ys[j] - yi
-            if dx == 0:
-                ties_x += 1
-            if dy == 0:
-                ties_y += 1
-            if dx and dy:
-                concordant_minus_discordant += 1 if (dx > 0) == (dy > 0) else -1
+    pairs = sorted(zip(xs, ys, strict=True))
     n0 = n * (n - 1) // 2
+    ties_x = _tied_pairs([p[0] for p in pairs])
+    ties_xy = _tied_pairs(pairs)
+    y = [p[1] for p in pairs]
+    discordant = _sort_count_inversions(y)  # y is sorted afterwards
+    ties_y = _tied_pairs(y)
     denom = math.sqrt((n0 - ties_x) * (n0 - ties_y))
     if denom == 0:
         return None
-    return concordant_minus_discordant / denom
+    return (n0 - ties_x - ties_y + ties_xy - 2 * discordant) / denom
+
+
+def _tied_pairs(sorted_values: Sequence[Any]) -> int:
+    """Number of pairs of equal values in a sorted sequence."""
+    total = 0
+    run = 1
+    for i in range(1, len(sorted_values) + 1):
+        if i < len(sorted_values) and sorted_values[i] == sorted_values[i - 1]:
+            run += 1
+        else:
+            total += run * (run - 1) // 2
+            run = 1
+    return total
+
+
+def _sort_count_inversions(values: list[float]) -> int:
+    """Sort ``values`` in place (bottom-up merge sort); return the number of strict inversions."""
+    n = len(values)
+    buf = values[:]
+    inversions = 0
+    width = 1
+    src, dst = values, buf
+    while width < n:
+        for lo in range(0, n, 2 * width):
+            mid = min(lo + width, n)
+            hi = min(lo + 2 * width, n)
+            i, j, k = lo, mid, lo
+            while i < mid and j < hi:
+                if src[j] < src[i]:
+                    dst[k] = src[j]
+                    inversions += mid - i
+                    j += 1
+                else:
+                    dst[k] = src[i]
+                    i += 1
+                k += 1
+            while i < mid:
+                dst[k] = src[i]
+                i += 1
+                k += 1
+            while j < hi:
+                dst[k] = src[j]
+                j += 1
+                k += 1
+        src, dst = dst, src
+        width *= 2
+    if src is not values:
+        values[:] = src
+    return inversions
 
 
 # --------------------------------------------------------------------------- rendering

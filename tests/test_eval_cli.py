@@ -227,3 +227,22 @@ def test_bench_combinations_and_markdown(seed_run):
     assert "| docs/s | 123.4 |" in md
     assert "**failed**: exit 1: boom" in md
     assert "artifact (17)" in md  # per-category span recall header with span counts
+
+
+def test_through_the_auditor_group_with_weights(tmp_path):
+    from auditor.cli import main
+
+    out = tmp_path / "p.jsonl"
+    r = CliRunner().invoke(
+        main, ["eval", str(SEED), "--engine", "rules", "--weights", "0,0,0", "--predictions", str(out)]
+    )
+    assert r.exit_code == 0, r.output
+    assert "all-minor" in r.stdout
+    preds = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert any(p["spans"] for p in preds)
+    assert all(p["penalty"] == 0 for p in preds)  # --weights reaches the scorer
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x", "mt_de": "Hallo", "spans": [{"start": 0, "end": 9}]}\n', encoding="utf-8")
+    r = CliRunner().invoke(main, ["eval", str(bad), "--engine", "rules"])
+    assert r.exit_code == 2
+    assert f"{bad}:1:" in r.output

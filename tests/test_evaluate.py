@@ -310,3 +310,31 @@ def test_correlations_match_scipy_on_tied_data():
     ys = [x * 0.5 + rng.randint(-3, 3) for x in xs]
     assert spearman(xs, ys) == pytest.approx(stats.spearmanr(xs, ys).statistic, abs=1e-9)
     assert kendall_tau_b(xs, ys) == pytest.approx(stats.kendalltau(xs, ys).statistic, abs=1e-9)
+
+
+def _naive_tau_b(xs, ys):
+    n = len(xs)
+    s = tx = ty = 0
+    for i in range(n):
+        for j in range(i + 1, n):
+            a = (xs[i] > xs[j]) - (xs[i] < xs[j])
+            b = (ys[i] > ys[j]) - (ys[i] < ys[j])
+            s += a * b
+            tx += a == 0
+            ty += b == 0
+    n0 = n * (n - 1) // 2
+    return s / ((n0 - tx) * (n0 - ty)) ** 0.5
+
+
+@pytest.mark.parametrize("seed_", range(20))
+def test_kendall_matches_naive_pair_count(seed_):
+    import random
+
+    rng = random.Random(seed_)
+    n = rng.randint(2, 60)
+    xs = [float(rng.randint(0, rng.randint(1, 8))) for _ in range(n)]
+    ys = [float(rng.randint(0, rng.randint(1, 8))) for _ in range(n)]
+    if len(set(xs)) < 2 or len(set(ys)) < 2:
+        assert kendall_tau_b(xs, ys) is None
+    else:
+        assert kendall_tau_b(xs, ys) == pytest.approx(_naive_tau_b(xs, ys), abs=1e-12)

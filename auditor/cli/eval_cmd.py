@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from auditor.cli.options import engine_options, engine_settings, parse_weights, weights_option
 from auditor.errors import AuditorError
 
 
@@ -27,14 +28,6 @@ def peak_rss_mb() -> float:
 
 @click.command("eval")
 @click.argument("gold", metavar="GOLD.jsonl")
-@click.option(
-    "--engine",
-    "-e",
-    "engine_spec",
-    default=None,
-    metavar="LIST",
-    help="Comma-separated engines to run (default: the auditor's default engines).",
-)
 @click.option("--no-source", is_flag=True, help="Ignore source_en: evaluate target-only auditing.")
 @click.option(
     "--format",
@@ -47,24 +40,33 @@ def peak_rss_mb() -> float:
 @click.option(
     "--predictions",
     "predictions_path",
-    type=click.Path(dir_okay=False, writable=True),
+    type=click.Path(dir_okay=False),
     default=None,
     metavar="OUT.jsonl",
     help="Also write the predictions, one JSON line per record (as `score --format jsonl`).",
 )
-def eval_command(
-    gold: str, engine_spec: str | None, no_source: bool, fmt: str, predictions_path: str | None
-) -> None:
-    """Evaluate the auditor against human error spans in GOLD.jsonl.
+@engine_options
+@weights_option
+def eval_command(gold: str, no_source: bool, fmt: str, predictions_path: str | None, **kwargs: Any) -> None:
+    """Measure the auditor against human error spans in GOLD.jsonl.
 
     GOLD.jsonl holds one record per line: id, mt_de, optional source_en, spans
     (start, end, severity, category) and an optional segment score. Prints
-    character-level micro F1 (severity-aware and severity-blind) next to a trivial
-    all-minor reference, score correlations, recall per gold category, precision
-    per detector, throughput and peak memory. Bad input exits with status 2.
+    character-level micro P/R/F1 (severity-aware and severity-blind) next to a
+    trivial all-minor reference, Spearman/Kendall correlation of the segment
+    scores, recall per gold category, precision per detector, throughput and peak
+    memory. A malformed line or a span outside its text exits with status 2.
+
+    \b
+    Examples:
+      auditor eval ../shared/eval/dev.jsonl --engine rules,lexical
+      auditor eval ../shared/seed/nato-hegseth.jsonl --engine rules --format json --predictions p.jsonl
     """
+    weights = parse_weights(kwargs.pop("weights"))
+    settings = engine_settings(kwargs)
+    engine_spec = kwargs.pop("engine")
     try:
-        report, text = run_eval(gold, engine_spec, no_source, predictions_path)
+        report, text = run_eval(gold, engine_spec, no_source, predictions_path, settings, weights)
     except AuditorError as exc:
         raise _Fail(str(exc)) from None
     if fmt == "json":
@@ -74,7 +76,12 @@ def eval_command(
 
 
 def run_eval(
-    gold_path: str, engine_spec: str | None, no_source: bool, predictions_path: str | None
+    gold_path: str,
+    engine_spec: str | None,
+    no_source: bool,
+    predictions_path: str | None,
+    settings: dict[str, Any] | None = None,
+    weights: tuple[float, float, float] = (1.0, 5.0, 25.0),
 ) -> tuple[dict[str, Any], str]:
     """Read the gold file, run the pipeline on every record, return (JSON report, text report)."""
     from auditor.evaluate import Prediction, Span, evaluate, read_gold, render_text
@@ -88,8 +95,8 @@ def run_eval(
 
     names = parse_engine_list(engine_spec or DEFAULT_ENGINES)
     t0 = time.perf_counter()
-    engines = create_engines(names, {})
-    pipeline = Pipeline(engines, Weights())
+    engines = create_engines(names, settings or {})
+    pipeline = Pipeline(engines, Weights(*weights))
     load_seconds = time.perf_counter() - t0
 
     docs = [
@@ -135,7 +142,7 @@ def run_eval(
         "gold": gold_path,
         "engines": names,
         "source_used": not no_source and any(r.source for r in gold),
-        "signature": results[0].signature if results else None,
+        "signature": pipeline.signature,
         "segments": len(gold),
         "load_seconds": round(load_seconds, 3),
         "run_seconds": round(run_seconds, 3),
