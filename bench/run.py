@@ -138,8 +138,8 @@ def combos(available: list[str]) -> list[str]:
 # ----------------------------------------------------------------------------- runs
 
 
-def run_eval(path: str, engines: str, timeout: float) -> dict[str, Any]:
-    args = ["eval", path, "--engine", engines, "--format", "json"]
+def run_eval(path: str, engines: str, timeout: float, extra: list[str] | None = None) -> dict[str, Any]:
+    args = ["eval", path, "--engine", engines, "--format", "json", *(extra or [])]
     command = " ".join(["auditor", *args])
     t0 = time.perf_counter()
     try:
@@ -325,7 +325,10 @@ def render(
     ]
     for name in meta["engine_order"]:
         status = "available" if name in meta["available"] else meta["missing"].get(name, "not available")
-        out.append(f"- `{name}`: {status}")
+        first, _, rest = status.partition("\n")
+        out.append(f"- `{name}`: {first}")
+        if rest.strip():
+            out += ["", "  ```", *(f"  {line}" for line in rest.rstrip().splitlines()), "  ```"]
     out.append("")
     for path, runs in evals.items():
         out += eval_section(path, runs)
@@ -358,6 +361,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-other", action="store_true", help="skip the bench/bench_*.py scripts")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds per run (default 3600)")
     ap.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
+    ap.add_argument(
+        "--eval-arg",
+        action="append",
+        default=[],
+        metavar="ARG",
+        help="extra argument for every `auditor eval` run, e.g. --eval-arg=--model-dir=/models (repeatable)",
+    )
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
@@ -375,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
         evals[path] = {}
         for c in todo:
             print(f"auditor eval {path} --engine {c} ...", file=sys.stderr, flush=True)
-            r = run_eval(path, c, args.timeout)
+            r = run_eval(path, c, args.timeout, args.eval_arg)
             evals[path][c] = r
             if "error" in r:
                 print(f"  failed: {r['error']}", file=sys.stderr)
