@@ -246,3 +246,12 @@ def test_through_the_auditor_group_with_weights(tmp_path):
     r = CliRunner().invoke(main, ["eval", str(bad), "--engine", "rules"])
     assert r.exit_code == 2
     assert f"{bad}:1:" in r.output
+
+
+def test_predictions_are_byte_identical_to_score_jsonl(seed_run, tmp_path):
+    from auditor.cli import main
+
+    _, out = seed_run
+    r = CliRunner().invoke(main, ["score", str(SEED), "--format", "jsonl", "--engine", "rules"])
+    assert r.exit_code in (0, 1), r.output
+    assert r.stdout == out.read_text(encoding="utf-8")
