@@ -256,7 +256,12 @@ def parse_gold_line(raw: str, path: str, lineno: int) -> GoldRecord:
         if not isinstance(s, dict):
             raise bad(f"span {i} is not an object")
         start, end = s.get("start"), s.get("end")
-        if not _is_int(start) or not _is_int(end):
+        if (
+            not isinstance(start, int)
+            or not isinstance(end, int)
+            or isinstance(start, bool)
+            or isinstance(end, bool)
+        ):
             raise bad(f"span {i}: 'start' and 'end' must be integers")
         if not 0 <= start <= end <= len(text):
             raise bad(f"span {i} [{start}, {end}) falls outside the text (length {len(text)})")
@@ -268,10 +273,6 @@ def parse_gold_line(raw: str, path: str, lineno: int) -> GoldRecord:
             raise bad(f"span {i}: 'category' must be a string")
         spans.append(Span(start, end, severity, category))
     return GoldRecord(str(rid), text, source, tuple(spans), score, lineno)
-
-
-def _is_int(x: object) -> bool:
-    return isinstance(x, int) and not isinstance(x, bool)
 
 
 def prediction_from_record(obj: dict[str, Any], text_length: int, where: str = "") -> Prediction:

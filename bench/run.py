@@ -61,6 +61,7 @@ def machine() -> dict[str, Any]:
                 mem_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
     except OSError:
         pass
+    affinity: int | None
     try:
         affinity = len(os.sched_getaffinity(0))
     except AttributeError:
@@ -129,7 +130,7 @@ def probe_engines() -> tuple[list[str], dict[str, str]]:
 
 
 def combos(available: list[str]) -> list[str]:
-    out = []
+    out: list[str] = []
     for k in range(1, len(available) + 1):
         out.extend(",".join(c) for c in itertools.combinations(available, k))
     return out
