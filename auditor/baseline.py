@@ -150,19 +150,31 @@ class Baseline:
         try:
             text = Path(path).read_text(encoding="utf-8")
         except FileNotFoundError:
-            raise InputError(path, "baseline file not found (write one with auditor gate --write-baseline FILE)") from None
+            raise InputError(
+                path, "baseline file not found (write one with auditor gate --write-baseline FILE)"
+            ) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(path, f"cannot read baseline: {exc}") from None
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(path, f"baseline is not valid JSON: {exc.msg}", exc.lineno) from None
-        if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("findings"), list):
-            raise InputError(path, f"not an mt-auditor baseline (version {VERSION} with a findings list expected)")
+        if (
+            not isinstance(data, dict)
+            or data.get("version") != VERSION
+            or not isinstance(data.get("findings"), list)
+        ):
+            raise InputError(
+                path, f"not an mt-auditor baseline (version {VERSION} with a findings list expected)"
+            )
         entries = []
         for n, item in enumerate(data["findings"]):
             try:
-                entries.append(Entry(*(str(item[k]) for k in ("document", "detector", "category", "text", "context"))))
+                entries.append(
+                    Entry(*(str(item[k]) for k in ("document", "detector", "category", "text", "context")))
+                )
             except (KeyError, TypeError):
-                raise InputError(path, f"baseline finding #{n + 1} lacks document/detector/category/text/context") from None
+                raise InputError(
+                    path, f"baseline finding #{n + 1} lacks document/detector/category/text/context"
+                ) from None
         return cls(entries, path)

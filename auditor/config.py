@@ -81,7 +81,7 @@ def _line_of(path: str, key: str) -> int | None:
         text = Path(path).read_text(encoding="utf-8")
     except OSError:
         return None
-    pattern = re.compile(rf"^\s*(?:\"{re.escape(key)}\"|{re.escape(key)})\s*=", re.M)
+    pattern = re.compile(rf"^[ \t]*(?:\"{re.escape(key)}\"|{re.escape(key)})[ \t]*=", re.M)
     m = pattern.search(text)
     return text.count("\n", 0, m.start()) + 1 if m else None
 
@@ -192,7 +192,7 @@ def load_config(path: str | Path | None = None, *, start: Path | None = None) ->
     return config
 
 
-EXAMPLE = '''\
+EXAMPLE = """\
 # mt-auditor configuration: save as auditor.toml, or put the same keys under
 # [tool.auditor] (and [tool.auditor.weights]) in pyproject.toml.
 # Every key is optional; an unknown key is an error. Command-line flags win.
@@ -227,7 +227,7 @@ id_field = "id"                                                       # (--id-fi
 minor = 1.0
 major = 5.0
 critical = 25.0
-'''
+"""
 
 
 def example(pyproject: bool = False) -> str:

@@ -75,7 +75,9 @@ def _read_head(path: str) -> bytes:
 def read_options(config: Config):  # -> auditor.io.readers.ReadOptions
     from auditor.io.readers import ReadOptions
 
-    return ReadOptions(text_field=config.text_field, source_field=config.source_field, id_field=config.id_field)
+    return ReadOptions(
+        text_field=config.text_field, source_field=config.source_field, id_field=config.id_field
+    )
 
 
 def read_file(path: str, config: Config) -> list[Document]:
@@ -274,8 +276,12 @@ def _fmt(x: float) -> str:
 
 
 def judge(result: DocumentResult, config: Config, baseline: Baseline | None = None) -> Verdict:
-    accepted = tuple(baseline.match(result.document, result.findings)) if baseline else (False,) * len(result.findings)
-    counts = dict.fromkeys(SEVERITIES, 0)
+    accepted = (
+        tuple(baseline.match(result.document, result.findings))
+        if baseline
+        else (False,) * len(result.findings)
+    )
+    counts: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
     for f, a in zip(result.findings, accepted):
         if not a:
             counts[f.severity] = counts.get(f.severity, 0) + 1
@@ -283,7 +289,11 @@ def judge(result: DocumentResult, config: Config, baseline: Baseline | None = No
     reasons = []
     if score < config.min_score:
         reasons.append(f"score {score:.1f} < {_fmt(config.min_score)}")
-    for sev, limit in (("critical", config.max_critical), ("major", config.max_major), ("minor", config.max_minor)):
+    for sev, limit in (
+        ("critical", config.max_critical),
+        ("major", config.max_major),
+        ("minor", config.max_minor),
+    ):
         if limit is not None and counts[sev] > limit:
             reasons.append(f"{counts[sev]} {sev} > {limit}")
     return Verdict(result, document_key(result.document), accepted, score, counts, tuple(reasons))

@@ -9,8 +9,12 @@ from auditor.errors import AuditorError
 
 @click.command("config", context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--example", is_flag=True, help="Print a commented example auditor.toml.")
-@click.option("--pyproject", is_flag=True, help="With --example: as a [tool.auditor] table for pyproject.toml.")
-@click.option("--config", "config_path", metavar="FILE", default=None, help="Check this file instead of searching.")
+@click.option(
+    "--pyproject", is_flag=True, help="With --example: as a [tool.auditor] table for pyproject.toml."
+)
+@click.option(
+    "--config", "config_path", metavar="FILE", default=None, help="Check this file instead of searching."
+)
 @click.pass_context
 def config_command(ctx: click.Context, example: bool, pyproject: bool, config_path: str | None) -> None:
     """Show the configuration in force (checked strictly), or --example.

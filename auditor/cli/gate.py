@@ -29,22 +29,54 @@ flags override the file."""
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option("--min-score", type=click.FloatRange(0, 100), default=None, help="Lowest document score that passes [90].")
-@click.option("--max-critical", type=click.IntRange(0), default=None, help="Most critical findings per document [0].")
-@click.option("--max-major", type=click.IntRange(0), default=None, help="Most major findings per document [no limit].")
-@click.option("--max-minor", type=click.IntRange(0), default=None, help="Most minor findings per document [no limit].")
-@click.option("--engine", "engine", default=None, metavar="LIST", help="Engines, comma-separated [rules,lexical].")
-@click.option("--glob", "globs", multiple=True, metavar="PATTERN", help="Files a directory is walked for (repeatable).")
-@click.option("--exclude", "excludes", multiple=True, metavar="PATTERN", help="Files to leave out (repeatable).")
-@click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Worker processes [1]; same results.")
+@click.option(
+    "--min-score", type=click.FloatRange(0, 100), default=None, help="Lowest document score that passes [90]."
+)
+@click.option(
+    "--max-critical", type=click.IntRange(0), default=None, help="Most critical findings per document [0]."
+)
+@click.option(
+    "--max-major", type=click.IntRange(0), default=None, help="Most major findings per document [no limit]."
+)
+@click.option(
+    "--max-minor", type=click.IntRange(0), default=None, help="Most minor findings per document [no limit]."
+)
+@click.option(
+    "--engine", "engine", default=None, metavar="LIST", help="Engines, comma-separated [rules,lexical]."
+)
+@click.option(
+    "--glob", "globs", multiple=True, metavar="PATTERN", help="Files a directory is walked for (repeatable)."
+)
+@click.option(
+    "--exclude", "excludes", multiple=True, metavar="PATTERN", help="Files to leave out (repeatable)."
+)
+@click.option(
+    "--jobs", "-j", type=click.IntRange(1), default=None, help="Worker processes [1]; same results."
+)
 @click.option("--junit", "junit_path", metavar="FILE", default=None, help="Write a JUnit XML report.")
 @click.option("--sarif", "sarif_path", metavar="FILE", default=None, help="Write a SARIF 2.1.0 report.")
 @click.option("--github", is_flag=True, help="Print GitHub Actions annotations (::error file=...) on stdout.")
-@click.option("--baseline", "baseline_path", metavar="FILE", default=None, help="Accepted findings do not fail the gate.")
-@click.option("--write-baseline", "write_baseline", metavar="FILE", default=None,
-              help="Accept every current finding: write them to FILE and exit 0.")
-@click.option("--config", "config_path", metavar="FILE", default=None,
-              help="Configuration file [auditor.toml / pyproject.toml, searched upwards].")
+@click.option(
+    "--baseline",
+    "baseline_path",
+    metavar="FILE",
+    default=None,
+    help="Accepted findings do not fail the gate.",
+)
+@click.option(
+    "--write-baseline",
+    "write_baseline",
+    metavar="FILE",
+    default=None,
+    help="Accept every current finding: write them to FILE and exit 0.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    metavar="FILE",
+    default=None,
+    help="Configuration file [auditor.toml / pyproject.toml, searched upwards].",
+)
 @click.option("--text-field", default=None, help="JSONL field with the German text [mt_de, text].")
 @click.option("--source-field", default=None, help="JSONL field with the English source [source_en, source].")
 @click.option("--id-field", default=None, help="JSONL field with the record id [id].")
@@ -103,7 +135,9 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
     if opts["write_baseline"]:
         accepted = Baseline.from_results((r.document, r.findings) for r in results)
         reports.write_atomic(opts["write_baseline"], accepted.to_json())
-        click.echo(f"wrote {len(accepted)} accepted findings of {len(results)} documents to {opts['write_baseline']}")
+        click.echo(
+            f"wrote {len(accepted)} accepted findings of {len(results)} documents to {opts['write_baseline']}"
+        )
         return gate.EXIT_PASSED
 
     decision = gate.decide(results, config, baseline)

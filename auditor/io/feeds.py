@@ -39,9 +39,32 @@ _NS_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _NS_XHTML = "http://www.w3.org/1999/xhtml"
 
 _BLOCK = {
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
-    "pre", "table", "tr", "section", "article", "header", "footer", "figure", "figcaption", "hr",
-    "dd", "dt", "dl",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "figure",
+    "figcaption",
+    "hr",
+    "dd",
+    "dt",
+    "dl",
 }
 _SKIP = {"script", "style", "head", "template"}
 _BREAK = "\x00"  # marker of a block boundary during stripping, never in the output
@@ -102,7 +125,9 @@ def _decode(path: str, raw: bytes) -> str:
     try:
         return raw.decode(encoding)
     except (LookupError, UnicodeDecodeError) as exc:
-        line = raw[: getattr(exc, "start", 0)].count(b"\n") + 1 if isinstance(exc, UnicodeDecodeError) else None
+        line = (
+            raw[: getattr(exc, "start", 0)].count(b"\n") + 1 if isinstance(exc, UnicodeDecodeError) else None
+        )
         raise InputError(path, f"cannot decode feed as {encoding}: {exc}", line) from None
 
 
@@ -110,6 +135,7 @@ def _parse(path: str, text: str) -> _Node:
     data = text.encode("utf-8")
     # byte offset -> char offset (identity for ASCII files)
     if text.isascii():
+
         def to_char(b: int) -> int:
             return b
     else:
@@ -147,8 +173,11 @@ def _parse(path: str, text: str) -> _Node:
             # parts entries with one char each keep the same offset; fine for locating.
 
     def refuse_entity(*args: object) -> None:
-        raise InputError(path, "feeds must not declare entities (DTD entity declarations refused)",
-                         parser.CurrentLineNumber)
+        raise InputError(
+            path,
+            "feeds must not declare entities (DTD entity declarations refused)",
+            parser.CurrentLineNumber,
+        )
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
@@ -157,8 +186,9 @@ def _parse(path: str, text: str) -> _Node:
     try:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
-        raise InputError(path, f"malformed feed XML: {expat.ErrorString(exc.code)} (column {exc.offset + 1})",
-                         exc.lineno) from None
+        raise InputError(
+            path, f"malformed feed XML: {expat.ErrorString(exc.code)} (column {exc.offset + 1})", exc.lineno
+        ) from None
     return root
 
 
@@ -359,7 +389,7 @@ def feed_position(doc: Document, offset: int) -> tuple[int, int] | None:
     """
     lines = doc.meta.get("feed_lines")
     cols = doc.meta.get("feed_columns")
-    if not lines or "feed_kind" not in doc.meta:
+    if not lines or cols is None or "feed_kind" not in doc.meta:
         return None
     n = len(lines)
     if offset >= n:

@@ -114,7 +114,9 @@ def locate(doc: Document, finding: Finding) -> Location:
             el, ec = sl, sc
         return Location(uri, path, sl, sc, el, ec + 1)
     if doc.origin_line:  # a JSONL record: its line; columns are those of the record's text
-        return Location(uri, path, doc.origin_line, 1, doc.origin_line, 1 + max(1, finding.end - finding.start))
+        return Location(
+            uri, path, doc.origin_line, 1, doc.origin_line, 1 + max(1, finding.end - finding.start)
+        )
     el, ec = LineIndex(doc.text).locate(finding.end)
     if (el, ec) <= (finding.line, finding.column):
         el, ec = finding.line, finding.column + 1
@@ -196,9 +198,18 @@ def finding_line(v: Verdict, f: Finding) -> str:
 def junit(gate: GateResult) -> str:
     """JUnit XML: one test case per document / record / feed item; failures list the new findings."""
     n, failures = len(gate.verdicts), len(gate.failed)
-    suites = ET.Element("testsuites", name="auditor gate", tests=str(n), failures=str(failures), errors="0", time="0")
+    suites = ET.Element(
+        "testsuites", name="auditor gate", tests=str(n), failures=str(failures), errors="0", time="0"
+    )
     suite = ET.SubElement(
-        suites, "testsuite", name="auditor gate", tests=str(n), failures=str(failures), errors="0", skipped="0", time="0"
+        suites,
+        "testsuite",
+        name="auditor gate",
+        tests=str(n),
+        failures=str(failures),
+        errors="0",
+        skipped="0",
+        time="0",
     )
     props = ET.SubElement(suite, "properties")
     c = gate.config
@@ -251,7 +262,9 @@ def sarif(gate: GateResult) -> dict:
     rules = []
     for r in rule_ids:
         category = detectors[r].most_common(1)[0][0]
-        severity = max(severities[r], key=lambda s: ({"minor": 1, "major": 2, "critical": 3}[s], severities[r][s]))
+        severity = max(
+            severities[r], key=lambda s: ({"minor": 1, "major": 2, "critical": 3}[s], severities[r][s])
+        )
         rules.append(
             {
                 "id": r,
@@ -298,7 +311,11 @@ def sarif(gate: GateResult) -> dict:
                 res["baselineState"] = "unchanged" if accepted else "new"
             if accepted:
                 res["suppressions"] = [
-                    {"kind": "external", "status": "accepted", "justification": f"accepted in baseline {gate.baseline}"}
+                    {
+                        "kind": "external",
+                        "status": "accepted",
+                        "justification": f"accepted in baseline {gate.baseline}",
+                    }
                 ]
             results.append(res)
     return {
