@@ -291,3 +291,17 @@ def test_jobs_2_gives_the_same_reports_as_jobs_1(tmp_path: Path) -> None:
     assert outs[0] == outs[1]
     assert len(junit_cases(tmp_path / "j2.xml")) == 200
     assert "200 documents, 50 failed" in outs[0][0]
+
+
+def test_a_crash_is_exit_2_never_a_failed_gate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from auditor import gate as gate_lib
+
+    def broken(self):
+        raise RuntimeError("engine exploded")
+
+    monkeypatch.setattr(gate_lib.PipelineFactory, "__call__", broken)
+    (tmp_path / "a.txt").write_text(CLEAN_LINE, encoding="utf-8")
+    r = gate("a.txt", "--engine", "rules", "--junit", "out.xml")
+    assert r.exit_code == 2
+    assert "internal error: RuntimeError: engine exploded" in r.output
+    assert not (tmp_path / "out.xml").exists()

@@ -207,3 +207,22 @@ def test_check_writable_names_the_report(tmp_path: Path) -> None:
         reports.check_writable(str(tmp_path / "missing" / "out.sarif"))
     with pytest.raises(AuditorError, match="is a directory"):
         reports.check_writable(str(tmp_path))
+
+
+def test_jsonl_record_locations_point_into_the_json_line(tmp_path: Path) -> None:
+    from auditor.io.readers import read_documents
+
+    f = tmp_path / "r.jsonl"
+    f.write_text(
+        '{"id": "a", "mt_de": "Er sagte: \\"Die NATO -Verb\\u00fcndeten\\" treffen sich."}\n'
+        '{"id": "b", "mt_de": "Größe der NATO -Staaten."}\n',
+        encoding="utf-8",
+    )
+    raw = f.read_text(encoding="utf-8").split("\n")
+    a, b = read_documents([str(f)])
+    ra = make_result(a, [("NATO -Verbündeten", "minor", "rules.detached_hyphen", "artifact")])
+    rb = make_result(b, [("NATO -Staaten", "minor", "rules.detached_hyphen", "artifact")])
+    la = reports.locate(a, ra.findings[0])
+    assert (la.start_line, raw[0][la.start_column - 1 : la.end_column - 1]) == (1, "NATO -Verb\\u00fcndeten")
+    lb = reports.locate(b, rb.findings[0])
+    assert (lb.start_line, raw[1][lb.start_column - 1 : lb.end_column - 1]) == (2, "NATO -Staaten")

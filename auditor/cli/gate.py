@@ -1,7 +1,8 @@
 """``auditor gate``: a CI quality gate over files, directories, JSONL, RSS/Atom feeds and stdin.
 
 Exit codes: 0 the gate passed, 1 the gate failed, 2 usage or input error (the
-message names the file, and no report is written or left half-written).
+message names the file, and no report is written or left half-written); an
+unexpected exception is also exit 2, never 1, so a crash cannot pass for a failed gate.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ EPILOG = """\b
 Exit codes:
   0  the quality gate passed
   1  the quality gate failed (a document is below --min-score or over a --max-* limit)
-  2  usage, configuration or input error (the culprit is named; no report is written)
+  2  usage, configuration or input error (the culprit is named; no report is written),
+     or an internal error (never reported as a failed gate)
 
 \b
 Configuration: [tool.auditor] in pyproject.toml or auditor.toml (see `auditor config --example`);
@@ -94,6 +96,12 @@ def gate_command(ctx: click.Context, paths: tuple[str, ...], **opts: object) -> 
         code = _run(paths, opts)
     except AuditorError as exc:
         click.echo(f"auditor gate: error: {exc}", err=True)
+        ctx.exit(2)
+    except Exception as exc:  # a crash must never look like "the gate failed" (exit 1)
+        import traceback
+
+        traceback.print_exc(file=sys.stderr)
+        click.echo(f"auditor gate: internal error: {type(exc).__name__}: {exc}", err=True)
         ctx.exit(2)
     ctx.exit(code)
 

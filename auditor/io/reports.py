@@ -20,6 +20,7 @@ import tempfile
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -93,6 +94,7 @@ class Location:
     end_column: int  # exclusive
 
 
+@lru_cache(maxsize=4096)
 def _rel(path: str) -> str:
     if path in ("-", "<stdin>"):
         return "stdin"
@@ -100,6 +102,42 @@ def _rel(path: str) -> str:
     if rel.startswith(".."):
         rel = os.path.normpath(path)
     return Path(rel).as_posix()
+
+
+@lru_cache(maxsize=64)
+def _line_index(text: str) -> LineIndex:
+    return LineIndex(text)
+
+
+@lru_cache(maxsize=8)
+def _file_lines(path: str) -> tuple[str, ...]:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return tuple(fh.read().split("\n"))
+    except (OSError, UnicodeDecodeError):
+        return ()
+
+
+def _jsonl_columns(doc: Document, finding: Finding) -> tuple[int, int] | None:
+    """Columns (1-based, end exclusive) of the finding inside the record's JSON line.
+
+    The record's text appears JSON-escaped in the line; find it (written with or
+    without ``\\uXXXX`` escapes) and count escaped characters up to the finding.
+    None when it cannot be found (e.g. stdin, or unusual escaping)."""
+    lines = _file_lines(doc.path)
+    if not 0 < doc.origin_line <= len(lines):
+        return None
+    raw = lines[doc.origin_line - 1]
+    for ascii_only in (False, True):
+        escaped = json.dumps(doc.text, ensure_ascii=ascii_only)
+        at = raw.find(escaped)
+        if at < 0:
+            continue
+        before = len(json.dumps(doc.text[: finding.start], ensure_ascii=ascii_only)) - 2
+        inside = len(json.dumps(finding.text, ensure_ascii=ascii_only)) - 2
+        start = at + 1 + before + 1
+        return start, start + max(1, inside)
+    return None
 
 
 def locate(doc: Document, finding: Finding) -> Location:
@@ -113,11 +151,12 @@ def locate(doc: Document, finding: Finding) -> Location:
         if (el, ec) < (sl, sc):
             el, ec = sl, sc
         return Location(uri, path, sl, sc, el, ec + 1)
-    if doc.origin_line:  # a JSONL record: its line; columns are those of the record's text
-        return Location(
-            uri, path, doc.origin_line, 1, doc.origin_line, 1 + max(1, finding.end - finding.start)
-        )
-    el, ec = LineIndex(doc.text).locate(finding.end)
+    if doc.origin_line:  # a JSONL record: its line, and the columns inside the JSON string
+        line = doc.origin_line
+        cols = _jsonl_columns(doc, finding)
+        start_col, end_col = cols if cols else (1, 2)
+        return Location(uri, path, line, start_col, line, end_col)
+    el, ec = _line_index(doc.text).locate(finding.end)
     if (el, ec) <= (finding.line, finding.column):
         el, ec = finding.line, finding.column + 1
     return Location(uri, path, finding.line, finding.column, el, ec)
@@ -339,7 +378,8 @@ def sarif(gate: GateResult) -> dict:
 
 
 def sarif_json(gate: GateResult) -> str:
-    return json.dumps(sarif(gate), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    # compact: json's C encoder is several times faster than the indenting Python one
+    return json.dumps(sarif(gate), ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
 # ---------------------------------------------------------------------------- GitHub
