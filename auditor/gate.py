@@ -118,7 +118,12 @@ def collect(paths: Sequence[str], config: Config) -> list[Document]:
 
 # ---------------------------------------------------------------------------- running
 
-Runner = Callable[[Document], DocumentResult]
+#: Runs one batch of documents, returning one result per document, in order.
+Runner = Callable[[list[Document]], list[DocumentResult]]
+
+#: Documents per batch. The same fixed batches are used by serial and parallel runs, so
+#: engines that batch (neural) see exactly the same inputs whatever --jobs is.
+BATCH = 16
 
 
 @dataclass(frozen=True)
@@ -134,7 +139,11 @@ class PipelineFactory:
         from auditor.pipeline import Pipeline
 
         pipeline = Pipeline(create_engines(list(self.engines), dict(self.settings)), self.weights)
-        return pipeline.run
+
+        def run_batch(docs: list[Document]) -> list[DocumentResult]:
+            return list(pipeline.run_many(docs))
+
+        return run_batch
 
 
 _worker_runner: Runner | None = None
@@ -145,9 +154,9 @@ def _init_worker(factory: Callable[[], Runner]) -> None:
     _worker_runner = factory()
 
 
-def _work(doc: Document) -> DocumentResult:
+def _work(batch: list[Document]) -> list[DocumentResult]:
     assert _worker_runner is not None, "worker not initialised"
-    return _worker_runner(doc)
+    return _worker_runner(batch)
 
 
 class Progress:
@@ -162,8 +171,8 @@ class Progress:
         self.done = 0
         self._last = 0.0
 
-    def advance(self) -> None:
-        self.done += 1
+    def advance(self, n: int = 1) -> None:
+        self.done += n
         if not self.enabled:
             return
         now = time.monotonic()
@@ -189,21 +198,21 @@ def run(
 ) -> list[DocumentResult]:
     """Results for ``docs`` in input order; ``jobs > 1`` uses worker processes (same results)."""
     results: list[DocumentResult] = []
+    batches = [list(docs[i : i + BATCH]) for i in range(0, len(docs), BATCH)]
 
-    def consume(it: Iterator[DocumentResult]) -> None:
-        for r in it:
-            results.append(r)
+    def consume(it: Iterator[list[DocumentResult]]) -> None:
+        for batch in it:
+            results.extend(batch)
             if progress:
-                progress.advance()
+                progress.advance(len(batch))
 
-    if jobs <= 1 or len(docs) <= 1:
+    if jobs <= 1 or len(batches) <= 1:
         runner = factory()
-        consume(runner(d) for d in docs)
+        consume(runner(b) for b in batches)
     else:
-        workers = min(jobs, len(docs))
-        chunk = max(1, len(docs) // (workers * 8))
+        workers = min(jobs, len(batches))
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(factory,)) as pool:
-            consume(pool.map(_work, docs, chunksize=chunk))
+            consume(pool.map(_work, batches))
     if progress:
         progress.close()
     return results

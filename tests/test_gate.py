@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
+import os
 import re
 from pathlib import Path
 
@@ -77,7 +79,7 @@ class FakeFactory:
     """Picklable factory, as gate.run passes to worker processes."""
 
     def __call__(self):
-        return fake_pipeline
+        return lambda docs: [fake_pipeline(d) for d in docs]
 
 
 GOOD = "Ein sauberer Satz steht hier.\nUnd noch einer folgt danach ohne Fehler."
@@ -257,11 +259,34 @@ def test_effective_score() -> None:
 
 
 def test_parallel_run_equals_serial_in_order() -> None:
-    docs = [doc(BAD if i % 3 == 0 else GOOD + f" Nummer {i}.", f"d{i:03}.txt") for i in range(40)]
+    docs = [doc(BAD if i % 3 == 0 else GOOD + f" Nummer {i}.", f"d{i:03}.txt") for i in range(70)]
     serial = run(docs, FakeFactory(), jobs=1)
     parallel = run(docs, FakeFactory(), jobs=2)
     assert [r.document.path for r in parallel] == [d.path for d in docs]
     assert parallel == serial
+
+
+class BatchFactory:
+    """Tags every result with the worker's pid and the batch it came in."""
+
+    def __call__(self):
+        def run_batch(docs):
+            tag = f"{os.getpid()}:{docs[0].path}+{len(docs)}"
+            return [dataclasses.replace(fake_pipeline(d), signature=tag) for d in docs]
+
+        return run_batch
+
+
+def test_parallel_run_uses_workers_and_the_same_batches() -> None:
+    docs = [doc(GOOD, f"d{i:03}.txt") for i in range(70)]
+    serial = run(docs, BatchFactory(), jobs=1)
+    parallel = run(docs, BatchFactory(), jobs=2)
+    pids = {r.signature.split(":")[0] for r in parallel}
+    assert str(os.getpid()) not in pids and 1 <= len(pids) <= 2
+    assert {r.signature.split(":")[0] for r in serial} == {str(os.getpid())}
+    batches = [r.signature.split(":", 1)[1] for r in serial]
+    assert batches == [r.signature.split(":", 1)[1] for r in parallel]
+    assert sorted(set(batches)) == ["d000.txt+16", "d016.txt+16", "d032.txt+16", "d048.txt+16", "d064.txt+6"]
 
 
 def test_progress_only_on_a_terminal() -> None:
