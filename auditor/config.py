@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from auditor.engines import DEFAULT_ENGINES
 from auditor.errors import ConfigError
 from auditor.types import Weights
 
 #: Patterns a directory walk picks up when none is configured (matched on file names).
 DEFAULT_GLOBS: tuple[str, ...] = ("*.txt", "*.md", "*.jsonl", "*.rss", "*.atom")
-DEFAULT_ENGINE = "rules,lexical"  # same as auditor.engines.DEFAULT_ENGINES
+DEFAULT_ENGINE = DEFAULT_ENGINES
 
 
 @dataclass(frozen=True)

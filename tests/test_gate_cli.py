@@ -179,6 +179,26 @@ def test_unreadable_file_exit_2(tmp_path: Path) -> None:
     assert r.exit_code == 2 and "missing.txt: no such file or directory" in r.output
 
 
+def test_permission_denied_exit_2_simulated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As root (CI) no file is unreadable by mode, so the OS error is injected at open()."""
+    import builtins
+
+    f = tmp_path / "secret.txt"
+    f.write_text(CLEAN_LINE, encoding="utf-8")
+    real_open = builtins.open
+
+    def guarded(file, *args, **kwargs):
+        if str(file).endswith("secret.txt"):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", guarded)
+    r = gate("secret.txt", "--engine", "rules", "--junit", "out.xml")
+    assert r.exit_code == 2
+    assert "secret.txt: cannot read: Permission denied" in r.output
+    assert not (tmp_path / "out.xml").exists()
+
+
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads files whatever their mode")
 def test_permission_denied_exit_2(tmp_path: Path) -> None:
     f = tmp_path / "secret.txt"
