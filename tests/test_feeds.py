@@ -156,3 +156,16 @@ def test_script_and_style_are_dropped_whitespace_collapsed(tmp_path: Path) -> No
     )
     (doc,) = read_feed(str(f))
     assert doc.text == "Viel Platz\n\nText\nneue Zeile & mehr"
+
+
+def test_namespaced_extension_elements_do_not_shadow_the_item_title(tmp_path: Path) -> None:
+    f = tmp_path / "media.rss"
+    f.write_text(
+        '<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>c</title>'
+        "<item><media:title>Bildtitel</media:title><title>Echter Titel</title>"
+        "<media:description>Bildtext</media:description><description>Echter Text.</description></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    (doc,) = read_feed(str(f))
+    assert doc.text == "Echter Titel\n\nEchter Text."

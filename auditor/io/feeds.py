@@ -303,7 +303,7 @@ def _text_of(node: _Node | None, kind: str) -> list[tuple[str, int]]:
 def _rss_items(root: _Node) -> tuple[str, list[_Node]]:
     top = root.children[0]
     if top.local == "rss":
-        channel = top.find("channel")
+        channel = top.find("channel", top.ns)
         if channel is None:
             raise ValueError("RSS feed without <channel>")
         return "rss", [c for c in channel.children if c.local == "item"]
@@ -319,21 +319,25 @@ def _item_id(item: _Node, kind: str, n: int) -> str:
         return "".join(c for c, _ in node.chars()).strip() if node is not None else ""
 
     if kind == "atom":
-        ident = text(item.find("id"))
+        ident = text(item.find("id", item.ns))
         if not ident:
-            for link in (c for c in item.children if c.local == "link"):
+            for link in (c for c in item.children if c.local == "link" and c.ns == item.ns):
                 if link.attrs.get("rel", "alternate") == "alternate" and link.attrs.get("href"):
                     ident = link.attrs["href"].strip()
                     break
     else:
-        ident = text(item.find("guid")) or text(item.find("link")) or item.attrs.get(f"{_NS_RDF} about", "")
+        ident = (
+            text(item.find("guid", item.ns))
+            or text(item.find("link", item.ns))
+            or item.attrs.get(f"{_NS_RDF} about", "")
+        )
     return ident or f"item{n}"
 
 
 def _body_node(item: _Node, kind: str) -> _Node | None:
     if kind == "atom":
-        return item.find("content") or item.find("summary")
-    return item.find("encoded", _NS_CONTENT) or item.find("description")
+        return item.find("content", item.ns) or item.find("summary", item.ns)
+    return item.find("encoded", _NS_CONTENT) or item.find("description", item.ns)
 
 
 def read_feed(path: str, raw: bytes | None = None) -> list[Document]:
@@ -360,7 +364,7 @@ def read_feed(path: str, raw: bytes | None = None) -> list[Document]:
 
     docs: list[Document] = []
     for n, item in enumerate(items, 1):
-        title = _text_of(item.find("title"), kind)
+        title = _text_of(item.find("title", item.ns), kind)
         body = _text_of(_body_node(item, kind), kind)
         chars = title + ([("\n", -1), ("\n", -1)] if title and body else []) + body
         positions = [where(off) for _, off in chars]
