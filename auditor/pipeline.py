@@ -69,12 +69,9 @@ class Pipeline:
         seg_results: list[SegmentResult] = []
         total_penalty = 0.0
         total_words = 0
+        annotated = [(e.name, out.annotations) for e, out in zip(self.engines, outputs, strict=True) if out.annotations]
         for seg in sdoc.segments:
-            annotations = {
-                engine.name: out.annotations[seg.index]
-                for engine, out in zip(self.engines, outputs, strict=True)
-                if seg.index in out.annotations
-            }
+            annotations = {name: ann[seg.index] for name, ann in annotated if seg.index in ann}
             if not seg.scored:
                 seg_results.append(SegmentResult(seg, None, 0.0, 0, annotations))
                 continue

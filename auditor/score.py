@@ -5,7 +5,8 @@ Formula (documented in the README):
 * Overlapping findings in a segment are one error region; a region costs the MQM
   weight of its most severe finding (minor 1, major 5, critical 25 by default), so
   two detectors agreeing on a span do not double the penalty.
-* ``words`` counts word tokens (``\\w+`` runs) of the scored segments.
+* ``words`` counts whitespace-separated tokens of the scored segments (the MQM
+  word count).
 * segment score = ``max(0, 100 − 100 · penalty / max(words, 1))``: MQM penalty
   points per 100 words subtracted from 100 (the MQM-DQF "quality score").
 * document score: the same over all scored segments (total penalty / total words);
@@ -14,19 +15,16 @@ Formula (documented in the README):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from auditor import __version__
 from auditor.types import Finding, Segment, Weights
 
-_WORD = re.compile(r"\w+")
-
 SCORE_FORMULA = "100-100*penalty/words"
 
 
 def count_words(text: str) -> int:
-    return len(_WORD.findall(text))
+    return len(text.split())
 
 
 def region_penalty(findings: Iterable[Finding], weights: Weights) -> float:

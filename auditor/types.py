@@ -50,7 +50,7 @@ class Document:
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Segment:
     """A sentence (or skipped non-prose block) with exact offsets into the document.
 
@@ -75,7 +75,7 @@ class Segment:
         return self.kind == "sentence"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """A flagged span: the product of the tool. Offsets are into ``Document.text``."""
 
@@ -122,7 +122,7 @@ class LineIndex:
         return i + 1, offset - self._starts[i] + 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SegmentedDocument:
     """A document and its segments: what every engine receives."""
 
@@ -186,7 +186,7 @@ class Weights:
         return float(getattr(self, severity))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SegmentResult:
     segment: Segment
     score: float | None

@@ -24,22 +24,21 @@ def doctor_command(as_json: bool, model_dir: str | None) -> None:
     default = DEFAULT_ENGINES.split(",")
     for name in ENGINES:
         try:
-            statuses = engine_class(name).resources(settings)
+            found = engine_class(name).resources(settings)
         except ImportError as e:  # the engine's Python dependencies are absent
-            statuses = []
             report[name] = [{"name": f"python package {e.name}", "found": False,
                              "install": "make setup", "version": None, "path": None, "note": str(e)}]
             missing_default |= name in default
             continue
-        report[name] = [s.to_dict() for s in statuses]
-        missing_default |= name in default and not all(s.found for s in statuses)
+        report[name] = [s.to_dict() for s in found]
+        missing_default |= name in default and not all(s.found for s in found)
     if as_json:
         click.echo(json.dumps({"python": sys.version.split()[0], "engines": report}, indent=2))
     else:
         click.echo(f"python {sys.version.split()[0]}")
-        for name, statuses in report.items():
-            click.echo(f"engine {name}:" + (" (no external resources)" if not statuses else ""))
-            for s in statuses:
+        for name, entries in report.items():
+            click.echo(f"engine {name}:" + (" (no external resources)" if not entries else ""))
+            for s in entries:
                 mark = "ok     " if s["found"] else "MISSING"
                 detail = " ".join(str(x) for x in (s.get("version"), s.get("path")) if x)
                 click.echo(f"  {mark} {s['name']}  {detail}")

@@ -1,0 +1,37 @@
+# mt-auditor: `make setup` once on a fresh machine, then `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEBS := trans-de-en hunspell-de-de libhunspell-dev
+
+.PHONY: setup debs test lint bench clean
+
+setup: debs $(BIN)/python
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[lexical,neural,dev]'
+	$(BIN)/auditor doctor || true
+
+# Debian packages the lexical engine reads (Ding dictionary, German Hunspell).
+# Installed when running as root and missing; otherwise the command to run is printed.
+debs:
+	@missing=$$(for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "missing Debian packages: $$missing -- run: sudo apt-get install $$missing"; exit 1; fi; \
+	fi
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+lint:
+	$(BIN)/ruff check auditor tests bench
+	$(BIN)/mypy auditor
+
+test: lint
+	$(BIN)/pytest -q
+
+bench:
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
