@@ -103,6 +103,9 @@ class Baseline:
     def __init__(self, entries: Iterable[Entry] = (), path: str | None = None) -> None:
         self.entries = sorted(entries, key=lambda e: (e.document, e.detector, e.category, e.text, e.context))
         self.path = path
+        self._by_document: dict[str, list[Entry]] = {}
+        for e in self.entries:
+            self._by_document.setdefault(e.document, []).append(e)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -110,7 +113,7 @@ class Baseline:
     def match(self, doc: Document, findings: Sequence[Finding]) -> list[bool]:
         """For each finding of ``doc``: is it accepted by this baseline?"""
         key = document_key(doc)
-        mine = [e for e in self.entries if e.document == key]
+        mine = self._by_document.get(key, [])
         if not mine:
             return [False] * len(findings)
         entries = [entry(doc, f, key) for f in findings]
