@@ -50,7 +50,7 @@ INSTALL_HUNSPELL = "sudo apt-get install libhunspell-dev && pip install hunspell
 INSTALL_PIP = "pip install {}   (or: make setup)"
 
 #: bump when the compiled format or the parser changes
-DING_CACHE_FORMAT = 4
+DING_CACHE_FORMAT = 5
 #: entries longer than this (words) are examples or definitions, not terms
 MAX_TERM_WORDS = 6
 
@@ -85,6 +85,20 @@ def _split_top(text: str, sep: str) -> list[str]:
     return text.split(sep)
 
 
+_WORDS_RE = re.compile(r"[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*)*")
+_BIGRAM_ENDINGS = ("ern", "en", "em", "er", "es", "e", "n", "s")
+
+
+def bigram_stem(word: str) -> str:
+    """Crude inflection-insensitive key of a German word for phrase attestation:
+    lowercased, one inflectional ending stripped ("Voller" -> "voll", "Schritte" -> "schritt")."""
+    w = word.lower()
+    for suf in _BIGRAM_ENDINGS:
+        if w.endswith(suf) and len(w) - len(suf) >= 3:
+            return w[: -len(suf)]
+    return w
+
+
 def _clean(term: str) -> str:
     term = _ANNOT_RE.sub(" ", term)
     term = _SPACE_RE.sub(" ", term).strip(" ,;")
@@ -109,12 +123,16 @@ def parse_ding(path: str | os.PathLike[str]) -> dict[str, Any]:
     de: dict[str, list[str]] = {}
     en: dict[str, list[str]] = {}
     tags: dict[str, set[str]] = {}
+    bigrams: set[str] = set()
     max_de = max_en = 1
     with open(path, encoding="utf-8", errors="replace") as fh:
         for line in fh:
             if line.startswith("#") or " :: " not in line:
                 continue
             left, _, right = line.rstrip("\n").partition(" :: ")
+            for ws in _WORDS_RE.findall(_ANNOT_RE.sub(" ", left).replace("|", ".").replace(";", ".")):
+                for a, b in zip(ws.split(), ws.split()[1:]):
+                    bigrams.add(f"{bigram_stem(a)} {bigram_stem(b)}")
             for ls, rs in zip(_split_top(left, " | "), _split_top(right, " | ")):
                 de_terms: list[str] = []
                 for raw in _split_top(ls, "; "):
@@ -149,7 +167,7 @@ def parse_ding(path: str | os.PathLike[str]) -> dict[str, Any]:
                             if d not in lst:
                                 lst.append(d)
                         max_en = max(max_en, key.count(" ") + 1)
-    return {"de": de, "en": en, "tags": tags, "max_de": max_de, "max_en": max_en}
+    return {"de": de, "en": en, "tags": tags, "bigrams": bigrams, "max_de": max_de, "max_en": max_en}
 
 
 def compile_ding(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> None:
@@ -167,6 +185,7 @@ def compile_ding(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> N
             CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
             CREATE TABLE de (lk TEXT, k TEXT, en TEXT, tags TEXT, PRIMARY KEY (lk, k)) WITHOUT ROWID;
             CREATE TABLE en (k TEXT PRIMARY KEY, de TEXT) WITHOUT ROWID;
+            CREATE TABLE bi (k TEXT PRIMARY KEY) WITHOUT ROWID;
             """
         )
         tags = data["tags"]
@@ -179,6 +198,7 @@ def compile_ding(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> N
         con.executemany(
             "INSERT INTO en VALUES (?,?)", sorted((k, "\t".join(v)) for k, v in data["en"].items())
         )
+        con.executemany("INSERT INTO bi VALUES (?)", ((b,) for b in sorted(data["bigrams"])))
         con.executemany(
             "INSERT INTO meta VALUES (?,?)",
             [
@@ -216,6 +236,8 @@ class Ding:
         self.path = path
         self.sha256 = sha256
         self._de: dict[str, _Entry] = {}  # memo: term as asked -> (renderings, tags)
+        self._rows: dict[str, dict[str, tuple[str, str]]] = {}  # memo: lowercased -> raw rows
+        self._bi: dict[str, bool] = {}  # memo: bigram key -> attested
         self._en: dict[str, tuple[str, ...]] = {}  # memo: lowercased English -> German
 
     def __len__(self) -> int:
@@ -229,6 +251,16 @@ class Ding:
                 return tuple(r[0].split("\t")), frozenset(r[1].split("|")) if r[1] else frozenset()
         return _NO_ENTRY
 
+    def _rows_many(self, lows: Any) -> None:
+        todo = sorted({lk for lk in lows if lk not in self._rows})
+        for i in range(0, len(todo), 500):
+            chunk = todo[i : i + 500]
+            for lk in chunk:
+                self._rows[lk] = {}
+            q = f"SELECT lk, k, en, tags FROM de WHERE lk IN ({','.join('?' * len(chunk))})"
+            for lk, k, en, tg in self._con.execute(q, chunk):
+                self._rows[lk][k] = (en, tg)
+
     def lookup_de_many(self, terms: Any) -> dict[str, _Entry]:
         """``{term: (english renderings, tags)}`` for every term (empty entry if unknown)."""
         out: dict[str, _Entry] = {}
@@ -240,18 +272,36 @@ class Ding:
             else:
                 out[t] = e
         if todo:
-            lows = sorted({t.lower() for t in todo})
-            found: dict[str, dict[str, tuple[str, str]]] = {}
-            for i in range(0, len(lows), 500):
-                chunk = lows[i : i + 500]
-                q = f"SELECT lk, k, en, tags FROM de WHERE lk IN ({','.join('?' * len(chunk))})"
-                for lk, k, en, tg in self._con.execute(q, chunk):
-                    found.setdefault(lk, {})[k] = (en, tg)
+            self._rows_many(t.lower() for t in todo)
             for t in todo:
-                e = self._pick(t, found.get(t.lower(), {}))
+                e = self._pick(t, self._rows[t.lower()])
                 self._de[t] = e
                 out[t] = e
         return out
+
+    def attested_bigrams(self, pairs: Any) -> set[tuple[str, str]]:
+        """The German word pairs (from ``pairs``) that occur adjacently anywhere in Ding's
+        German text, entries and example sentences, up to inflection (:func:`bigram_stem`)."""
+        keys = {p: f"{bigram_stem(p[0])} {bigram_stem(p[1])}" for p in pairs}
+        todo = sorted({k for k in keys.values() if k not in self._bi})
+        for i in range(0, len(todo), 500):
+            chunk = todo[i : i + 500]
+            hits = {
+                r[0]
+                for r in self._con.execute(
+                    f"SELECT k FROM bi WHERE k IN ({','.join('?' * len(chunk))})", chunk
+                )
+            }
+            for k in chunk:
+                self._bi[k] = k in hits
+        return {p for p, k in keys.items() if self._bi[k]}
+
+    def has_de_exact(self, term: str) -> bool:
+        """True if Ding has ``term`` with exactly this capitalisation."""
+        lk = term.lower()
+        if lk not in self._rows:
+            self._rows_many([lk])
+        return term in self._rows[lk]
 
     def lookup_en_many(self, terms: Any) -> dict[str, tuple[str, ...]]:
         """``{term: german renderings}`` for English terms (case-insensitive)."""
@@ -585,21 +635,158 @@ def statuses() -> list[ResourceStatus]:
 # --------------------------------------------------------------------------- bundle
 
 
-class _WordFreq:
-    """Memoised ``zipf(word, lang)`` over wordfreq (which lowercases internally)."""
+class _KV:
+    """A read-only SQLite key-value table compiled once into the cache, memoised lookups."""
 
-    def __init__(self, module: Any) -> None:
-        self.module = module
-        self._memo: dict[tuple[str, str], float] = {}
-        self._zipf = module.zipf_frequency
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._get = self._con.execute
 
-    def zipf(self, word: str, lang: str) -> float:
+    @staticmethod
+    def build(path: Path, rows: Any, columns: int) -> None:
+        tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+        if tmp.exists():
+            tmp.unlink()
+        con = sqlite3.connect(tmp)
+        try:
+            cols = ", ".join(f"v{i} " for i in range(columns))
+            con.executescript(
+                f"PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
+                f"CREATE TABLE kv (k TEXT PRIMARY KEY, {cols}) WITHOUT ROWID;"
+            )
+            con.executemany(f"INSERT OR IGNORE INTO kv VALUES (?{',?' * columns})", rows)
+            con.commit()
+        finally:
+            con.close()
+        tmp.replace(path)
+
+
+def _compiled(cdir: Path, name: str, build: Callable[[Path], None]) -> Path:
+    path = cdir / name
+    if not path.is_file():
+        from filelock import FileLock
+
+        with FileLock(str(path) + ".lock"):
+            if not path.is_file():
+                t0 = time.perf_counter()
+                build(path)
+                log.info("compiled %s in %.1fs", path, time.perf_counter() - t0)
+    return path
+
+
+_TOKEN_SPLIT = re.compile(r"[^\w]+")
+
+
+class FreqTable(_KV):
+    """wordfreq Zipf frequencies (German and English) from a compiled cache.
+
+    Loading wordfreq's own lists costs ~3 s per process on a slow core; this table
+    (built once from ``wordfreq.get_frequency_dict``) answers in microseconds. Like
+    wordfreq, words are lowercased and multi-token input (``NATO-Allianz``) combines
+    its parts' frequencies (1/f = sum 1/f_i). ``zipf_frequency(word, lang)`` mirrors
+    wordfreq's function so callers can use either.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self._memo: dict[str, tuple[float, float]] = {}
+
+    @classmethod
+    def build_rows(cls) -> Any:
+        import math
+
+        import wordfreq
+
+        de = wordfreq.get_frequency_dict("de")
+        en = wordfreq.get_frequency_dict("en")
+        for w in set(de) | set(en):
+            fd, fe = de.get(w, 0.0), en.get(w, 0.0)
+            yield (
+                w,
+                round(math.log10(fd) + 9, 2) if fd > 0 else 0.0,
+                round(math.log10(fe) + 9, 2) if fe > 0 else 0.0,
+            )
+
+    def _one(self, token: str) -> tuple[float, float]:
+        r = self._memo.get(token)
+        if r is None:
+            row = self._get("SELECT v0, v1 FROM kv WHERE k = ?", (token,)).fetchone()
+            r = (float(row[0]), float(row[1])) if row else (0.0, 0.0)
+            self._memo[token] = r
+        return r
+
+    def zipf_frequency(self, word: str, lang: str) -> float:
+        col = 0 if lang == "de" else 1
+        low = word.lower()
+        r = self._memo.get(low)
+        if r is not None:
+            return r[col]
+        parts = [p for p in _TOKEN_SPLIT.split(low) if p]
+        if len(parts) <= 1:
+            return self._one(parts[0] if parts else low)[col]
+        inv = 0.0
+        for p in parts:
+            z = self._one(p)[col]
+            if z <= 0:
+                return 0.0
+            inv += 10 ** (-(z - 9))
+        import math
+
+        return round(math.log10(1 / inv) + 9, 2)
+
+    zipf = zipf_frequency
+
+
+class LemmaTable(_KV):
+    """simplemma's German and English lemma dictionaries from a compiled cache.
+
+    ``lemmatize(word, lang)`` tries the word as written, lowercased and capitalised
+    (simplemma's dictionary strategy, without its slower rule fallbacks); unknown words
+    are returned unchanged.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self._memo: dict[tuple[str, str], str] = {}
+
+    @classmethod
+    def build_rows(cls) -> Any:
+        from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+
+        f = DefaultDictionaryFactory()
+        for lang in ("de", "en"):
+            for k, v in f.get_dictionary(lang).items():
+                yield (f"{lang}:{k}", v)
+
+    def lemmatize(self, word: str, lang: str = "de") -> str:
         key = (word, lang)
         r = self._memo.get(key)
         if r is None:
-            r = float(self._zipf(word, lang))
+            r = word
+            for form in (word, word.lower(), word[:1].upper() + word[1:].lower()):
+                row = self._get("SELECT v0 FROM kv WHERE k = ?", (f"{lang}:{form}",)).fetchone()
+                if row:
+                    r = row[0]
+                    break
             self._memo[key] = r
         return r
+
+
+def load_freq(cache_dir: str | os.PathLike[str] | None = None) -> FreqTable:
+    v = _version("wordfreq") or "unknown"
+    name = f"wordfreq-{v}-v{DING_CACHE_FORMAT}.sqlite"
+    return FreqTable(
+        _compiled(_cache_dir(cache_dir), name, lambda p: _KV.build(p, FreqTable.build_rows(), 2))
+    )
+
+
+def load_lemmas(cache_dir: str | os.PathLike[str] | None = None) -> LemmaTable:
+    v = _version("simplemma") or "unknown"
+    name = f"simplemma-{v}-v{DING_CACHE_FORMAT}.sqlite"
+    return LemmaTable(
+        _compiled(_cache_dir(cache_dir), name, lambda p: _KV.build(p, LemmaTable.build_rows(), 1))
+    )
 
 
 @dataclass
@@ -609,30 +796,27 @@ class LexicalResources:
     Attributes:
         ding: the Ding dictionary (:class:`Ding`).
         speller: German Hunspell (:class:`Speller`, ``check``/``suggest``).
-        wordfreq: the ``wordfreq`` module, or None.
-        freq: memoised ``freq.zipf(word, "de"|"en")`` (None if wordfreq is absent).
+        wordfreq: a :class:`FreqTable` with wordfreq's ``zipf_frequency(word, lang)``
+            (compiled from wordfreq's lists; much faster to start than the module), or None.
+        lemmas: a :class:`LemmaTable` with ``lemmatize(word, lang)`` (simplemma's
+            German and English dictionaries), or None.
         hanta: a HanTa ``HanoverTagger`` for German, or None (loaded lazily via :meth:`tagger`).
-        lemmatize: ``lemmatize(word) -> str`` German lemma (simplemma; identity if absent).
     """
 
     ding: Ding
     speller: Speller
     wordfreq: Any = None
-    freq: _WordFreq | None = None
+    lemmas: Any = None
     hanta: Any = None
-    lemmatize: Callable[[str], str] = field(default=lambda w: w)
     _lingua: Any = field(default=None, repr=False)
-    _lemma_memo: dict[str, str] = field(default_factory=dict, repr=False)
 
-    def lemma(self, word: str) -> str:
-        r = self._lemma_memo.get(word)
-        if r is None:
-            r = self.lemmatize(word)
-            self._lemma_memo[word] = r
-        return r
+    def lemma(self, word: str, lang: str = "de") -> str:
+        """Lemma of a word (simplemma dictionary), the word itself if unknown."""
+        return self.lemmas.lemmatize(word, lang) if self.lemmas is not None else word
 
     def zipf(self, word: str, lang: str) -> float:
-        return self.freq.zipf(word, lang) if self.freq is not None else 0.0
+        """wordfreq Zipf frequency (0 = unseen, 3 = once per million words, 7 = "the")."""
+        return self.wordfreq.zipf_frequency(word, lang) if self.wordfreq is not None else 0.0
 
     def tagger(self) -> Any:
         """HanTa tagger (loaded on first use, ~0.3 s), or None if HanTa is absent."""
@@ -667,18 +851,6 @@ def load_resources(cache_dir: str | os.PathLike[str] | None = None) -> LexicalRe
         raise ResourceMissing(f"lexical engine: missing resource(s): {lines}")
     ding = load_ding(cache_dir)
     speller = load_speller()
-    import wordfreq
-
-    try:
-        import simplemma
-
-        def lemmatize(w: str) -> str:
-            return str(simplemma.lemmatize(w, lang="de"))
-    except ImportError:  # pragma: no cover - checked above
-
-        def lemmatize(w: str) -> str:
-            return w
-
     return LexicalResources(
-        ding=ding, speller=speller, wordfreq=wordfreq, freq=_WordFreq(wordfreq), lemmatize=lemmatize
+        ding=ding, speller=speller, wordfreq=load_freq(cache_dir), lemmas=load_lemmas(cache_dir)
     )

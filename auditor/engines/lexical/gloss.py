@@ -1,0 +1,206 @@
+"""Signal 1: dictionary back-translation ("gloss") of a German segment into English.
+
+Greedy longest match over Ding's German entries (up to :data:`MAX_MATCH` words, so
+multiword entries such as "vor allem" or "zur Verfügung stellen" win over their words);
+a word Ding does not know is looked up by its lemma (simplemma), and otherwise kept
+as written (names, numbers). Each unit is rendered by its most frequent English
+rendering (wordfreq Zipf, multiword renderings penalised), so the gloss reads like
+what a word-by-word reader would understand. All n-grams of a segment are resolved in
+one dictionary query.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auditor.engines.lexical.base import SegmentContext
+
+__all__ = ["FUNCTION_WORDS", "MAX_MATCH", "best_rendering", "gloss_segment", "word_renderings"]
+
+MAX_MATCH = 4
+
+#: German closed-class words: Ding lists them under rare senses ("des" -> "D flat"),
+#: so their everyday English gloss is fixed here (grammar, not vocabulary).
+FUNCTION_WORDS: dict[str, str] = {
+    **dict.fromkeys("der die das den dem des".split(), "the"),
+    **dict.fromkeys("ein eine einen einem einer eines".split(), "a"),
+    **dict.fromkeys("kein keine keinen keinem keiner keines".split(), "no"),
+    "im": "in the",
+    "ins": "into the",
+    "am": "at the",
+    "ans": "to the",
+    "zum": "to the",
+    "zur": "to the",
+    "vom": "from the",
+    "beim": "at the",
+    "und": "and",
+    "oder": "or",
+    "aber": "but",
+    "dass": "that",
+    "ist": "is",
+    "sind": "are",
+    "war": "was",
+    "waren": "were",
+    "sein": "be",
+    "wird": "will",
+    "werden": "will",
+    "wurde": "was",
+    "wurden": "were",
+    "hat": "has",
+    "haben": "have",
+    "hatte": "had",
+    "hatten": "had",
+    "nicht": "not",
+    "auch": "also",
+    "sich": "itself",
+    "es": "it",
+    "er": "he",
+    "sie": "she/they",
+    "wir": "we",
+    "ich": "I",
+    "ihr": "her/their",
+    "sein": "his/be",
+    "zu": "to",
+    "mit": "with",
+    "von": "of",
+    "für": "for",
+    "auf": "on",
+    "an": "at",
+    "in": "in",
+    "aus": "from",
+    "bei": "at",
+    "nach": "after",
+    "über": "about",
+    "um": "around",
+    "wie": "how",
+    "als": "as",
+    "wenn": "if",
+    "ob": "whether",
+    "so": "so",
+    "noch": "still",
+}
+
+
+def _score(res: Any, rendering: str, rank: int) -> float:
+    parts = rendering.split()
+    if not parts:
+        return -99.0
+    z = min(res.zipf(p, "en") for p in parts)
+    # prefer single words, then the dictionary's own order
+    return z - 1.5 * (len(parts) - 1) - 0.05 * rank
+
+
+def best_rendering(res: Any, renderings: tuple[str, ...]) -> str:
+    """The most plausible everyday English rendering among Ding's renderings."""
+    if not renderings:
+        return ""
+    cands = renderings[:12]
+    return max(enumerate(cands), key=lambda ir: _score(res, ir[1], ir[0]))[1]
+
+
+def word_renderings(res: Any, word: str, k: int = 4) -> tuple[str, ...]:
+    """Top-``k`` single-word English renderings of a German word (form, then lemma), most
+    frequent first; memoised on ``res``."""
+    memo: dict[tuple[str, int], tuple[str, ...]] = res.__dict__.setdefault("_wr_memo", {})
+    key = (word, k)
+    hit = memo.get(key)
+    if hit is not None:
+        return hit
+    seen: dict[str, float] = {}
+    for rank, r in enumerate(renderings(res, word)[:30]):
+        low = r.lower()
+        if " " in low or low in seen or not low.isalpha():
+            continue
+        seen[low] = res.zipf(low, "en") - 0.02 * rank
+    out = tuple(sorted(seen, key=lambda w: -seen[w])[:k])
+    memo[key] = out
+    return out
+
+
+_ADJ_ENDINGS = ("en", "em", "er", "es", "e")
+
+
+def renderings(res: Any, word: str) -> tuple[str, ...]:
+    """Ding's English renderings of a German word form: the form itself, its lemma, or,
+    for an inflected adjective Ding lists only uninflected ("Voller" -> "voll"), the stem."""
+    memo: dict[str, tuple[str, ...]] = res.__dict__.setdefault("_ren_memo", {})
+    hit = memo.get(word)
+    if hit is not None:
+        return hit
+    out = res.ding.de_en(word)
+    lemma = res.lemma(word)
+    if lemma != word:
+        out = out + res.ding.de_en(lemma)
+    if word[:1].isupper():
+        low = word.lower()
+        for suf in _ADJ_ENDINGS:
+            if low.endswith(suf) and len(low) > len(suf) + 2:
+                stem = low[: -len(suf)]
+                if "adj" in res.ding.tags(stem):
+                    out = out + res.ding.de_en(stem)
+                    break
+    memo[word] = out
+    return out
+
+
+def gloss_segment(ctx: SegmentContext, res: Any) -> tuple[str, list[dict[str, Any]]]:
+    """English gloss of the segment and its units ``{"de", "en", "start", "end"}``."""
+    words = ctx.words
+    n = len(words)
+    # candidate n-grams of adjacent words (no punctuation in between)
+    grams: dict[tuple[int, int], str] = {}
+    for i in range(n):
+        j = i
+        while j < n and j - i < MAX_MATCH:
+            if j > i and not ctx.adjacent(j - 1):
+                break
+            grams[(i, j + 1)] = " ".join(w.text for w in words[i : j + 1])
+            j += 1
+    found = res.ding.lookup_de_many(set(grams.values()))
+    units: list[dict[str, Any]] = []
+    out: list[str] = []
+    tokens = ctx.tokens
+    wpos = {ti: wi for wi, ti in enumerate(ctx.word_tok_index)}
+    ti = 0
+    while ti < len(tokens):
+        tok = tokens[ti]
+        wi = wpos.get(ti)
+        if wi is None:
+            out.append(tok.text)
+            ti += 1
+            continue
+        match_len, rendering = 1, ""
+        for L in range(min(MAX_MATCH, n - wi), 0, -1):
+            g = grams.get((wi, wi + L))
+            if g is None:
+                continue
+            ren = found.get(g, ((), frozenset()))[0]
+            if ren:
+                match_len, rendering = L, best_rendering(res, ren)
+                break
+        fw = FUNCTION_WORDS.get(tok.text.lower()) if match_len == 1 else None
+        if fw is not None:
+            rendering = fw
+        elif not rendering:
+            w = tok.text
+            ren = renderings(res, w)
+            rendering = best_rendering(res, ren) if ren else w
+        if rendering.startswith("to ") and len(rendering) > 3:
+            rendering = rendering[3:]
+        first, last = words[wi], words[wi + match_len - 1]
+        units.append(
+            {
+                "de": ctx.doc_slice(first.start, last.end),
+                "en": rendering,
+                "start": first.start,
+                "end": last.end,
+            }
+        )
+        out.append(rendering)
+        ti = ctx.word_tok_index[wi + match_len - 1] + 1
+    text = ""
+    for piece in out:
+        if text and not (piece in ",.;:!?)“”\"'" or text.endswith(("(", "„"))):
+            text += " "
+        text += piece
+    return text, units

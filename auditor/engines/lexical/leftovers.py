@@ -1,0 +1,142 @@
+"""Signal 3: English leftovers in German text (detector ``lexical.leftover``).
+
+A word is an English leftover when German does not have it and English does:
+
+* the German spell checker (Hunspell de_DE) rejects it and Ding has no German entry
+  for it — accepted loanwords ("Deal", "Meeting", "okay") are in both, so they pass;
+* it is an English word: wordfreq's English Zipf frequency is at least
+  :data:`MIN_EN_ZIPF` and exceeds its German frequency by :data:`MIN_GAP` (English
+  words occur in German corpora too, but far less often), and Ding has it as English;
+  names spelled the same in both languages ("Trump", "Biden", "Washington") have
+  similar frequencies and pass; a capitalised loanword common in German text (German
+  Zipf >= :data:`LOAN_DE_ZIPF`, e.g. "Shutdown") passes;
+* lingua, when installed, must not say the word is German.
+
+English transliterations of Cyrillic names ("Zelenskyy", "Kyiv", "Lavrov") are
+recognised by spelling conventions German romanisation never produces — ``-yy``/``-iy``
+endings (German ``-yj``/``-ij``) and ``-iv``/``-ov``/``-ev`` endings (German ``-iw``/
+``-ow``/``-ew``) — on capitalised words that neither Hunspell nor Ding know and that are
+rare in German text. A German genitive ``-s`` is stripped first ("Kyivs").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from auditor.engines.lexical.base import Candidate, SegmentContext, is_acronym
+
+__all__ = ["DETECTOR", "TRANSLIT_DETECTOR", "detect", "english_evidence", "transliteration"]
+
+DETECTOR = "lexical.leftover"
+TRANSLIT_DETECTOR = "lexical.transliteration"
+
+MIN_EN_ZIPF = 3.0
+MIN_GAP = 1.0
+LOAN_DE_ZIPF = 2.5
+
+_TRANSLIT_RE = re.compile(r"(?:[^aeiouy]yy|[^aeiou]iy|[^aeiou]yi|[^aeiou]iv|[^aeiouy]yiv|[a-z]{2}(?:ov|ev))$")
+
+
+def english_evidence(res: Any, word: str) -> float:
+    """0 if ``word`` is not an English leftover, else a strength in (0, 1]."""
+    if not word.isalpha() or len(word) < 2 or is_acronym(word):
+        return 0.0
+    lower = word[:1].islower()
+    if res.speller.check(word) or res.speller.check(word.lower() if not lower else word.capitalize()):
+        return 0.0
+    if res.ding.has_de(word):
+        return 0.0
+    en = res.zipf(word, "en")
+    de = res.zipf(word, "de")
+    # a lowercase word German has no use for is English however often German web text
+    # quotes it; a capitalised one may be a name or noun loan common in German
+    if en < MIN_EN_ZIPF or en - de < MIN_GAP or (not lower and de >= LOAN_DE_ZIPF):
+        return 0.0
+    if not res.ding.has_en(word):
+        return 0.0
+    det = res.lingua()
+    if det is not None:
+        from lingua import Language
+
+        if det.compute_language_confidence(word, Language.GERMAN) > 0.7:
+            return 0.0
+    return min(1.0, 0.4 + 0.15 * (en - de))
+
+
+def transliteration(res: Any, word: str) -> str | None:
+    """The transliteration pattern matched by a capitalised unknown name, or None."""
+    if not word[:1].isupper() or not word.isalpha() or is_acronym(word):
+        return None
+    base = word[:-1] if word.endswith("s") and len(word) > 4 else word
+    for w in (word, base):
+        m = _TRANSLIT_RE.search(w.lower())
+        if m is None:
+            continue
+        if res.speller.check(w) or res.ding.has_de(w) or res.zipf(w, "de") >= LOAN_DE_ZIPF:
+            return None
+        return m.group()[-3:] if m.group().endswith(("yy", "iy", "yi")) else m.group()[-2:]
+    return None
+
+
+_TRANSLIT_HINT = {"yy": "-yj", "iy": "-ij", "yi": "-ji", "iv": "-iw", "ov": "-ow", "ev": "-ew"}
+
+
+def detect(ctx: SegmentContext, res: Any) -> list[Candidate]:
+    out: list[Candidate] = []
+    words = ctx.words
+    flagged: list[tuple[int, float]] = []
+    for i, w in enumerate(words):
+        if "-" in w.text or "'" in w.text or "’" in w.text:
+            continue  # English parts of German hyphen compounds are normal German
+        s = english_evidence(res, w.text)
+        if s > 0:
+            flagged.append((i, s))
+            continue
+        pat = transliteration(res, w.text)
+        if pat is not None:
+            hint = next((v for k, v in _TRANSLIT_HINT.items() if pat.endswith(k)), "")
+            out.append(
+                Candidate(
+                    TRANSLIT_DETECTOR,
+                    w.start,
+                    w.end,
+                    "untranslated",
+                    0.6,
+                    f"'{w.text}' looks like an English transliteration (ending '{pat}'); German romanises"
+                    f" Cyrillic names differently ({hint}, e.g. Kyjiw, Selenskyj, Lawrow)",
+                )
+            )
+    # merge runs of adjacent English words ("Breaking News") into one span
+    i = 0
+    while i < len(flagged):
+        j = i
+        while j + 1 < len(flagged) and flagged[j + 1][0] == flagged[j][0] + 1 and ctx.adjacent(flagged[j][0]):
+            j += 1
+        a, b = words[flagged[i][0]], words[flagged[j][0]]
+        # extend over an English neighbour Hunspell tolerates ("Breaking News": News is a loan)
+        end = b.end
+        k = flagged[j][0] + 1
+        if k < len(words) and ctx.adjacent(k - 1):
+            nxt = words[k].text
+            if (
+                nxt.isalpha()
+                and res.zipf(nxt, "en") >= 4.0
+                and res.zipf(nxt, "en") - res.zipf(nxt, "de") >= 0.5
+            ):
+                end = words[k].end
+        strength = max(s for _, s in flagged[i : j + 1])
+        text = ctx.doc_slice(a.start, end)
+        out.append(
+            Candidate(
+                DETECTOR,
+                a.start,
+                end,
+                "untranslated",
+                strength,
+                f"English left in German text: '{text}' is English, not German "
+                "(unknown to the German dictionaries, far more frequent in English)",
+            )
+        )
+        i = j + 1
+    return out
