@@ -15,7 +15,7 @@ Signals (one detector module each, every finding names its detector):
   untranslated, numbers, entities), see :mod:`auditor.engines.lexical.align`.
 
 Resources: Ding (``trans-de-en``), Hunspell ``de_DE`` (``hunspell-de-de`` + the ``hunspell``
-binding), ``wordfreq``, ``simplemma``; optional ``lingua`` (confirms English) and HanTa.
+binding), ``wordfreq``, ``simplemma`` (the last two compiled into the cache for fast start-up).
 The constructor raises :class:`~auditor.errors.ResourceMissing` naming what is missing and
 how to install it. Severity and confidence come from the calibration table fitted on the
 dev set (:mod:`auditor.engines.lexical.calibration`).
@@ -63,8 +63,8 @@ def severity_confidence(detector: str, strength: float) -> tuple[Any, float, flo
             return sev, conf, emit_threshold(detector)
     except ImportError:  # pragma: no cover - calibration module absent
         pass
-    sev, conf = _DEFAULTS.get(detector, ("minor", 0.3))
-    return sev, conf * (0.5 + 0.5 * strength), 0.0
+    dsev, dconf = _DEFAULTS.get(detector, ("minor", 0.3))
+    return dsev, dconf * (0.5 + 0.5 * strength), 0.0
 
 
 class LexicalEngine(Engine):
@@ -77,6 +77,7 @@ class LexicalEngine(Engine):
         from auditor.resources.lexical import load_resources
 
         self.res = load_resources(cache_dir)  # raises ResourceMissing with install commands
+        self._prefetched = False
         try:
             from auditor.engines.lexical import align
 
@@ -103,10 +104,10 @@ class LexicalEngine(Engine):
         res = self.res
         cands: list[Any] = []
         annotations: dict[int, dict[str, Any]] = {}
-        for seg in doc.segments:
-            if not seg.scored:
-                continue
-            ctx = make_context(seg.text, seg.start)
+        contexts = [(seg, make_context(seg.text, seg.start)) for seg in doc.segments if seg.scored]
+        if not self._prefetched:
+            self._prefetch([ctx for _, ctx in contexts])
+        for seg, ctx in contexts:
             gloss, _units = gloss_segment(ctx, res)
             annotations[seg.index] = {"gloss": gloss}
             left = leftovers.detect(ctx, res)
@@ -115,6 +116,38 @@ class LexicalEngine(Engine):
             seg_cands += spelling.detect(ctx, res, skip=english, source=seg.source)
             cands.extend((seg, c) for c in seg_cands)
         return cands, annotations
+
+    def _prefetch(self, contexts: list[Any]) -> None:
+        """Resolve every word, lemma and n-gram of the segments in a few batched queries."""
+        from auditor.engines.lexical.gloss import MAX_MATCH
+
+        res = self.res
+        words = {w.text for ctx in contexts for w in ctx.words}
+        if res.lemmas is not None:
+            res.lemmas.prefetch(words)
+        lemmas = {res.lemma(w) for w in words}
+        if res.wordfreq is not None:
+            res.wordfreq.prefetch(words | lemmas)
+        grams: set[str] = set(words) | lemmas | {w.lower() for w in words}
+        for ctx in contexts:
+            ws = ctx.words
+            for i in range(len(ws)):
+                j = i + 1
+                while j < len(ws) and j - i < MAX_MATCH and ctx.adjacent(j - 1):
+                    grams.add(" ".join(w.text for w in ws[i : j + 1]))
+                    j += 1
+        res.ding.lookup_de_many(grams)
+
+    def analyze_many(self, docs: Any) -> list[EngineOutput]:
+        """Analyse documents; dictionary lookups of the whole batch are resolved up front."""
+        from auditor.engines.lexical.base import make_context
+
+        self._prefetch([make_context(s.text, s.start) for d in docs for s in d.segments if s.scored])
+        self._prefetched = True
+        try:
+            return [self.analyze(d) for d in docs]
+        finally:
+            self._prefetched = False
 
     def analyze(self, doc: SegmentedDocument) -> EngineOutput:
         cands, annotations = self.candidates(doc)

@@ -70,9 +70,19 @@ def make_context(text: str, offset: int = 0, tokens: list[Token] | None = None) 
 ABBREV_CAPS = 6
 
 
+_ACRONYM_MEMO: dict[str, bool] = {}
+
+
 def is_acronym(word: str) -> bool:
-    """All-caps words (NATO, USA, BIP) and dotted abbreviations (z.B.)."""
-    letters = [c for c in word if c.isalpha()]
-    if "." in word:
-        return True
-    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= len(letters) - 1 and len(letters) <= 8
+    """All-caps words (NATO, USA, BIP, GmbH-like) and dotted abbreviations (z.B.)."""
+    r = _ACRONYM_MEMO.get(word)
+    if r is None:
+        if "." in word:
+            r = True
+        else:
+            letters = [c for c in word if c.isalpha()]
+            n = len(letters)
+            r = 2 <= n <= 8 and sum(c.isupper() for c in letters) >= n - 1
+        if len(_ACRONYM_MEMO) < 200_000:
+            _ACRONYM_MEMO[word] = r
+    return r

@@ -101,11 +101,11 @@ def detect(ctx: SegmentContext, res: Any) -> list[Candidate]:
         hits = [(p, found[p]) for p in phrases if found.get(p)]
         if not hits:
             continue
-        a, b = words[i], words[i + 1]
-        german = ctx.doc_slice(a.start, b.end)
-        if res.ding.has_de(german) or res.ding.has_de(f"{res.lemma(a.text)} {res.lemma(b.text)}"):
+        wa, wb = words[i], words[i + 1]
+        german = ctx.doc_slice(wa.start, wb.end)
+        if res.ding.has_de(german) or res.ding.has_de(f"{res.lemma(wa.text)} {res.lemma(wb.text)}"):
             continue
-        stems = {_stem(a.text), _stem(b.text), _stem(res.lemma(a.text)), _stem(res.lemma(b.text))}
+        stems = {_stem(wa.text), _stem(wb.text), _stem(res.lemma(wa.text)), _stem(res.lemma(wb.text))}
         for phrase, renderings in hits:
             # the idiomatic German must be a common expression, not a technical term
             short = [
@@ -125,8 +125,8 @@ def detect(ctx: SegmentContext, res: Any) -> list[Candidate]:
             out.append(
                 Candidate(
                     DETECTOR,
-                    a.start,
-                    b.end,
+                    wa.start,
+                    wb.end,
                     "calque",
                     0.7,
                     f"'{german}' reads like a word-by-word translation of the English expression "

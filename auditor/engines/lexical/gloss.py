@@ -41,7 +41,6 @@ FUNCTION_WORDS: dict[str, str] = {
     "sind": "are",
     "war": "was",
     "waren": "were",
-    "sein": "be",
     "wird": "will",
     "werden": "will",
     "wurde": "was",
@@ -91,11 +90,15 @@ def _score(res: Any, rendering: str, rank: int) -> float:
 
 
 def best_rendering(res: Any, renderings: tuple[str, ...]) -> str:
-    """The most plausible everyday English rendering among Ding's renderings."""
+    """The most plausible everyday English rendering among Ding's renderings (memoised)."""
     if not renderings:
         return ""
+    memo: dict[tuple[str, ...], str] = res.__dict__.setdefault("_best_memo", {})
     cands = renderings[:12]
-    return max(enumerate(cands), key=lambda ir: _score(res, ir[1], ir[0]))[1]
+    r = memo.get(cands)
+    if r is None:
+        r = memo[cands] = max(enumerate(cands), key=lambda ir: _score(res, ir[1], ir[0]))[1]
+    return r
 
 
 def word_renderings(res: Any, word: str, k: int = 4) -> tuple[str, ...]:

@@ -66,6 +66,18 @@ def is_valid_compound(res: Any, word: str) -> bool:
 def word_problem(
     res: Any, word: str, source_words: set[str] | None = None
 ) -> tuple[float, str, str | None] | None:
+    """``(strength, message, suggestion)`` if ``word`` is garbled, else None (memoised)."""
+    in_source = None if source_words is None else (word in source_words or word.rstrip("s") in source_words)
+    memo: dict[tuple[str, bool | None], Any] = res.__dict__.setdefault("_spelling_memo", {})
+    key = (word, in_source)
+    if key not in memo:
+        memo[key] = _word_problem(res, word, source_words)
+    return memo[key]
+
+
+def _word_problem(
+    res: Any, word: str, source_words: set[str] | None = None
+) -> tuple[float, str, str | None] | None:
     """``(strength, message, suggestion)`` if ``word`` is garbled, else None.
 
     A capitalised unknown word is only flagged when the English source is known

@@ -1,0 +1,166 @@
+"""The lexical detectors on real German sentences, positive and negative."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor.resources import lexical as lx
+
+pytestmark = pytest.mark.skipif(
+    lx.find_ding() is None or lx.find_hunspell_dict() is None, reason="Ding or Hunspell de_DE not installed"
+)
+
+
+@pytest.fixture(scope="module")
+def res() -> lx.LexicalResources:
+    return lx.load_resources()
+
+
+def run(detector, res, text: str, **kw) -> list[tuple[str, str, str | None]]:  # type: ignore[no-untyped-def]
+    from auditor.engines.lexical.base import make_context
+
+    return [
+        (text[c.start : c.end], c.detector, c.suggestion)
+        for c in detector.detect(make_context(text), res, **kw)
+    ]
+
+
+# --------------------------------------------------------------------------- gloss
+
+
+def test_gloss_uses_multiword_entries_and_lemmas(res) -> None:  # type: ignore[no-untyped-def]
+    from auditor.engines.lexical.base import make_context
+    from auditor.engines.lexical.gloss import gloss_segment
+
+    text, units = gloss_segment(make_context("Vor allem müssen wir die Krim zurückgeben."), res)
+    assert units[0]["de"] == "Vor allem"  # one multiword unit, not two words
+    assert "Crimea" in text and text.endswith(".")
+    text2, _ = gloss_segment(make_context("Moskau kontrolliert 20 Prozent des Territoriums."), res)
+    assert text2.startswith("Moscow") and "20" in text2 and "the" in text2
+
+
+# --------------------------------------------------------------------------- calques
+
+
+def test_calque_full_stop(res) -> None:  # type: ignore[no-untyped-def]
+    from auditor.engines.lexical import calques
+
+    got = run(calques, res, "Die Vereinigten Staaten sind der NATO verpflichtet. Voller Stopp.")
+    assert got == [("Voller Stopp", "lexical.calque", "Punkt")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zum ersten Mal seit Jahren sinkt die Arbeitslosigkeit.",  # attested collocation
+        "Das ist gut genug für uns.",
+        "Er nannte das ein „illusionäres Ziel“ und beendete die Rede mit einem Punkt.",
+        "Präsident Putin benutzte sogar mein sehr starkes Kampagnen -Motto.",  # compound, not a phrase
+    ],
+)
+def test_no_calque_in_idiomatic_german(res, text: str) -> None:  # type: ignore[no-untyped-def]
+    from auditor.engines.lexical import calques
+
+    assert run(calques, res, text) == []
+
+
+# --------------------------------------------------------------------------- leftovers
+
+
+def test_english_words_are_leftovers(res) -> None:  # type: ignore[no-untyped-def]
+    from auditor.engines.lexical import leftovers
+
+    got = run(leftovers, res, "Das war ein happy end for the team.")
+    assert got and got[0][1] == "lexical.leftover" and got[0][0].startswith("happy end")
+
+
+def test_transliterations(res) -> None:  # type: ignore[no-untyped-def]
+    from auditor.engines.lexical import leftovers
+
+    got = run(leftovers, res, "Präsident Zelenskyy reiste von Kharkiv nach Kyiv.")
+    assert [g[0] for g in got] == ["Zelenskyy", "Kharkiv", "Kyiv"]
+    assert all(g[1] == "lexical.transliteration" for g in got)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Der Deal kam beim Meeting zustande, sagte Biden in Washington.",  # loans and shared names
+        "Wolodymyr Selenskyj reiste nach Kiew und traf Lawrow nicht.",  # German romanisation
+        "Der Shutdown in den USA dauert an; das Team ist cool geblieben.",
+        "Die Breaking-News-Benachrichtigungen kamen per E-Mail.",  # English inside a German compound
+    ],
+)
+def test_no_leftover_in_german(res, text: str) -> None:  # type: ignore[no-untyped-def]
+    from auditor.engines.lexical import leftovers
+
+    assert run(leftovers, res, text) == []
+
+
+# --------------------------------------------------------------------------- spelling
+
+
+def test_garbled_words(res) -> None:  # type: ignore[no-untyped-def]
+    from auditor.engines.lexical import spelling
+
+    got = run(spelling, res, "Die Regierung weiterhin bieten wird Donald TrumpVerwaltung.")
+    assert got == [("TrumpVerwaltung", "lexical.spelling", "Trump-Verwaltung")]
+    got = run(spelling, res, "Die Vorschläge wurden wiederhergestelt und verworfen.")
+    assert [g[0] for g in got] == ["wiederhergestelt"]
+
+
+def test_capitalised_unknown_word_needs_a_source_to_be_flagged(res) -> None:  # type: ignore[no-untyped-def]
+    from auditor.engines.lexical import spelling
+
+    text = "Der Chefkonstabler Hegseth sprach in Brüssel."
+    assert run(spelling, res, text) == []  # without source: could be names
+    got = run(spelling, res, text, source="Chief Constable Hegseth spoke in Brussels.")
+    assert [g[0] for g in got] == ["Chefkonstabler"]  # Hegseth is in the source, a name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die Ukraineregion und die Verteidigungspartnerschaft sind neu.",  # valid compounds
+        "Die Nicht-NATO-Mission in der Corona-Pandemie kostet 20 Mio. Euro, z.B. für Lockdowns.",
+        "Das ist ein illusionäres Ziel, sagte Hegseth.",
+    ],
+)
+def test_no_spelling_error_in_valid_german(res, text: str) -> None:  # type: ignore[no-untyped-def]
+    from auditor.engines.lexical import spelling
+
+    assert run(spelling, res, text) == []
+
+
+# --------------------------------------------------------------------------- agreement
+
+
+@pytest.mark.parametrize(
+    "text, span",
+    [
+        ("Putin werde nur einen Friedensabkommen aushandeln.", "einen Friedensabkommen"),
+        ("Die USA erfüllen nicht diesen erwarteten fünf Prozentsatz.", "fünf Prozentsatz"),
+        ("Er sprach mit einem kleinen Regierung.", "einem kleinen Regierung"),
+    ],
+)
+def test_agreement_errors(res, text: str, span: str) -> None:  # type: ignore[no-untyped-def]
+    from auditor.engines.lexical import agreement
+
+    got = run(agreement, res, text)
+    assert [g[0] for g in got] == [span] and got[0][1] == "lexical.agreement"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Putin werde nur ein Friedensabkommen aushandeln, sagte er den Abkommen zufolge.",
+        "Zwei Prozent sind nicht genug; Trump hat fünf Prozent und zwei Euro gefordert.",
+        "Auf der einen Seite stand das Militär, die Frauen, der Kinder Zukunft.",
+        "Das Gleiche gilt für den Menschen, der Geld hat, und für drei Millionen Menschen.",
+        "Um fünf Uhr kamen zwei Drittel der Mitglieder.",
+    ],
+)
+def test_no_agreement_error_in_correct_german(res, text: str) -> None:  # type: ignore[no-untyped-def]
+    from auditor.engines.lexical import agreement
+
+    assert run(agreement, res, text) == []
