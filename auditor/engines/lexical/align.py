@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
 
+from auditor.engines.lexical.base import Candidate
 from auditor.engines.lexical.calibration import calibrate, emit_threshold
 from auditor.engines.lexical.tokens import Token, tokenize
 from auditor.types import Finding, Segment, SegmentedDocument
@@ -93,6 +94,9 @@ EN_STOP = frozenset(
     ourselves yourself etc e.g i.e vs via per
     """.split()
 )
+
+#: a German word rarer than this (wordfreq Zipf: < 1 per million words) counts as rare
+RARE_ZIPF = 3.0
 
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "s", "é": "e", "è": "e", "á": "a", "ó": "o"})
 
@@ -230,7 +234,14 @@ def _number_values(words: Sequence[Token], german: bool) -> list[tuple[int, floa
     scale = _DE_SCALE if german else _EN_SCALE
     out: list[tuple[int, float, set[float]]] = []
     for i, t in enumerate(words):
-        if t.kind != "number":
+        glued_scale = 1.0
+        if t.kind == "word":  # "1.5bn", "5m", "10km", "20-jährige": a number glued to a word
+            m = _GLUED.match(t.text)
+            if not m:
+                continue
+            glued_scale = scale.get(m.group(2).lower(), 1.0)
+            t = Token(m.group(1), t.start, t.start + len(m.group(1)), "number")
+        elif t.kind != "number":
             continue
         parts = re.split(r"[:/]", t.text)
         if len(parts) > 1:  # times, dates, fractions: compare the parts
@@ -242,14 +253,18 @@ def _number_values(words: Sequence[Token], german: bool) -> list[tuple[int, floa
         v = _parse_number(t.text, german)
         if v is None:
             continue
+        v *= glued_scale
         alts = {v}
-        if i + 1 < len(words):
+        if glued_scale == 1.0 and i + 1 < len(words):
             s = scale.get(words[i + 1].text.lower().rstrip("."))
             if s:
                 alts = {v * s}
                 v = v * s
         out.append((i, v, alts))
     return out
+
+
+_GLUED = re.compile(r"(\d+(?:[.,]\d+)*)-?([^\W\d_]+)")
 
 
 def _equivalents(v: float) -> set[float]:
@@ -275,6 +290,8 @@ class _Lexicon:
         self._de_cache: dict[str, tuple[frozenset[str], bool, tuple[str, ...]]] = {}
         self._en_cache: dict[str, frozenset[str]] = {}
         self._en_keys: dict[str, frozenset[str]] = {}
+        self._split_cache: dict[str, tuple[str, ...]] = {}
+        self._zipf_cache: dict[tuple[str, str], float | None] = {}
         self._simplemma: Any = None
         try:
             import simplemma
@@ -322,31 +339,63 @@ class _Lexicon:
                 return tr
         return ()
 
+    def _known_part(self, part: str, final: bool) -> bool:
+        """A compound part is a Ding term (the head may also be inflected)."""
+        if len(part) < 3:
+            return False
+        cap = part[:1].upper() + part[1:]
+        if final:
+            return bool(self._translations_of_word(cap))
+        return bool(self._lookup_de(cap) or self._lookup_de(part.lower()))
+
     def compound_parts(self, word: str) -> tuple[str, ...]:
         """Known German parts of a compound, head last (``Unkrautvernichtungsangst`` →
-        ``Unkrautvernichtung``, ``Angst``); empty if no split is found."""
+        ``Unkraut``, ``Vernichtung``, ``Angst``); empty if no split is found. Hyphenated
+        words split at the hyphens. Splits with fewer, then longer, parts win."""
         if "-" in word:
             return tuple(p for p in word.split("-") if len(p) >= 2)
+        hit = self._split_cache.get(word)
+        if hit is None:
+            hit = self._split_cache[word] = self._split(word, 0) or ()
+        return hit
+
+    def _split(self, word: str, depth: int) -> tuple[str, ...] | None:
         n = len(word)
-        if n < 7:
-            return ()
-        for i in range(3, n - 2):
+        if n < 6:
+            return None
+        best: tuple[str, ...] | None = None
+        for i in range(n - 3, 2, -1):
             head = word[i:]
-            head_c = head[:1].upper() + head[1:]
-            if not self._translations_of_word(head_c) or len(head) < 3:
+            if not self._known_part(head, final=(depth == 0)):
                 continue
+            head = head[:1].upper() + head[1:]
             prefix = word[:i]
-            for cut in (prefix, prefix[:-1] if prefix.endswith("s") else None,
-                        prefix[:-2] if prefix.endswith(("es", "en")) else None,
-                        prefix[:-1] if prefix.endswith(("n", "e")) else None):  # fmt: skip
-                if cut and len(cut) >= 3 and self._translations_of_word(cut[:1].upper() + cut[1:]):
-                    return (cut[:1].upper() + cut[1:], head_c)
-                if cut and len(cut) >= 3 and self._translations_of_word(cut):
-                    return (cut, head_c)
-        return ()
+            cuts = [prefix]
+            if prefix.endswith("s"):
+                cuts.append(prefix[:-1])
+            if prefix.endswith(("es", "en", "er")):
+                cuts.append(prefix[:-2])
+            if prefix.endswith(("n", "e")):
+                cuts.append(prefix[:-1])
+            cuts.append(prefix + "e")
+            for cut in cuts:
+                if len(cut) < 3:
+                    continue
+                cand: tuple[str, ...] | None = None
+                if self._known_part(cut, final=False):
+                    cand = (cut[:1].upper() + cut[1:], head)
+                elif depth < 2:
+                    sub = self._split(cut, depth + 1)
+                    cand = sub + (head,) if sub else None
+                if cand and (
+                    best is None or (len(cand), -min(map(len, cand))) < (len(best), -min(map(len, best)))
+                ):
+                    best = cand
+        return best
 
     def de_info(self, word: str) -> tuple[frozenset[str], bool, tuple[str, ...]]:
-        """(English content stems of the word's translations, word known to Ding, parts)."""
+        """(English content stems of the word's translations, word or its parts known to
+        Ding, compound parts if the word itself is not in Ding)."""
         hit = self._de_cache.get(word)
         if hit is not None:
             return hit
@@ -379,23 +428,30 @@ class _Lexicon:
                         return False
         return False
 
-    def zipf_de(self, word: str) -> float | None:
+    def zipf(self, word: str, lang: str) -> float | None:
+        """wordfreq Zipf frequency (None when wordfreq is absent)."""
+        key = (word, lang)
+        if key in self._zipf_cache:
+            return self._zipf_cache[key]
         wf = self.wordfreq
-        if wf is None:
-            return None
-        try:
-            return float(wf.zipf_frequency(word, "de"))
-        except Exception:  # pragma: no cover - defensive
-            return None
+        z: float | None = None
+        if wf is not None:
+            try:
+                z = float(wf.zipf_frequency(word, lang))
+            except Exception:  # pragma: no cover - defensive
+                z = None
+        self._zipf_cache[key] = z
+        return z
+
+    def zipf_de(self, word: str) -> float | None:
+        return self.zipf(word, "de")
 
     def zipf_en(self, word: str) -> float | None:
-        wf = self.wordfreq
-        if wf is None:
-            return None
-        try:
-            return float(wf.zipf_frequency(word, "en"))
-        except Exception:  # pragma: no cover - defensive
-            return None
+        return self.zipf(word, "en")
+
+    def known_whole(self, word: str) -> bool:
+        """The word itself (or its lemma / inflection stem) is a Ding term."""
+        return bool(self._translations_of_word(word))
 
     # English -----------------------------------------------------------------
     def en_lemma(self, word: str) -> str:
@@ -577,19 +633,6 @@ def select_alignment(links: Sequence[Link], n_de: int, n_en: int) -> list[tuple[
 # --------------------------------------------------------------------------- candidates
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A proposed finding before calibration."""
-
-    detector: str
-    start: int
-    end: int
-    category: str
-    strength: float
-    message: str
-    suggestion: str | None = None
-
-
 def _source_window(
     segment: Segment, sdoc: SegmentedDocument, source: str, en_words: Sequence[Token], linked_en: set[int]
 ) -> tuple[int, int] | None:
@@ -630,9 +673,16 @@ def _gap_span(text: str, de_words: Sequence[Token], after: int | None, seg: Segm
     return w.start, w.end
 
 
-def _is_name_like(tok: Token, position: int, sentence_starts: set[int]) -> bool:
+def _is_name_like(tok: Token, position: int, sentence_starts: set[int], lex: _Lexicon) -> bool:
+    """A capitalised source word that is not sentence-initial, not an abbreviation with
+    dots or an apostrophe form, and not a common English word (title-case headlines)."""
     t = tok.text
-    return t[:1].isupper() and tok.start not in sentence_starts and t.lower() not in EN_STOP and position > 0
+    if not t[:1].isupper() or tok.start in sentence_starts or position == 0:
+        return False
+    if any(c in t for c in ".'’") or t.lower() in EN_STOP:
+        return False
+    z = lex.zipf_en(t.lower())
+    return not (z is not None and z >= 4.0 and not t.isupper())
 
 
 def candidates_for_segment(
@@ -664,7 +714,11 @@ def candidates_for_segment(
     whole_copy = False
     if len(de_content) >= 3:
         share = len(copied) / len(de_content)
-        en_stop_hits = sum(1 for i in de_content if de_words[i].text.lower() in EN_STOP and de_words[i].text.lower() not in DE_STOP)
+        en_stop_hits = sum(
+            1
+            for i in de_content
+            if de_words[i].text.lower() in EN_STOP and de_words[i].text.lower() not in DE_STOP
+        )
         if share >= 0.6 and en_stop_hits >= 1:
             whole_copy = True
             cands.append(Candidate("lexical.untranslated", segment.start, segment.end, "untranslated",
@@ -677,23 +731,23 @@ def candidates_for_segment(
             name_like = src_tok.text[:1].isupper() and src_tok.start not in sent_starts
             if name_like or len(t.text) < 3 or t.kind != "word":
                 continue
-            strength = 1.0 if t.text.lower() == t.text else 0.5
+            ze, zd = lex.zipf_en(t.text.lower()), lex.zipf_de(t.text)
+            strength = 0.75 if ze is not None and zd is not None and ze >= zd + 1.0 else 0.4
             cands.append(Candidate("lexical.untranslated", t.start, t.end, "untranslated", strength,
                                    f"“{t.text}” is copied untranslated from the source", None))  # fmt: skip
 
     # --- numbers ------------------------------------------------------------------------
     de_nums = _number_values(de_words, german=True)
     en_nums = _number_values(en_words, german=False)
-    en_num_words = {
-        _EN_NUMBER_WORDS[t.text.lower()] for t in en_words if t.text.lower() in _EN_NUMBER_WORDS
-    }
+    en_num_words = {_EN_NUMBER_WORDS[t.text.lower()] for t in en_words if t.text.lower() in _EN_NUMBER_WORDS}
+    en_vals = {v for _, v, _ in en_nums} | {a for _, _, alts in en_nums for a in alts}
     num_linked_de = {lk.de for lk in links if lk.kind == "number"}
     num_linked_en = {lk.en for lk in links if lk.kind == "number"}
     for di, dv, _alts in de_nums:
         if di in num_linked_de:
             continue
         t = de_words[di]
-        if dv in en_num_words or (dv == int(dv) and str(int(dv)) in source):
+        if dv in en_num_words or any(e in en_vals for e in _equivalents(dv)):
             continue
         end = t.end
         if di + 1 < len(de_words) and de_words[di + 1].text.lower().rstrip(".") in _DE_SCALE:
@@ -716,7 +770,7 @@ def candidates_for_segment(
                 continue
             after = _nearest_de(ei, pairs)
             a, b = _gap_span(text, de_words, after, segment)
-            cands.append(Candidate("lexical.number", a, b, "omission", 0.5,
+            cands.append(Candidate("lexical.number", a, b, "omission", 0.25,
                                    f"the source number {en_words[ei].text} is missing", None))  # fmt: skip
 
     # --- named entities ------------------------------------------------------------------
@@ -724,7 +778,7 @@ def candidates_for_segment(
     if window is not None:
         for ei in range(window[0], window[1]):
             t = en_words[ei]
-            if ei in linked_en or t.kind != "word" or not _is_name_like(t, ei, sent_starts):
+            if ei in linked_en or t.kind != "word" or not _is_name_like(t, ei, sent_starts, lex):
                 continue
             if len(t.text) < 3 or fold(t.text) in de_text_folded:
                 continue
@@ -745,34 +799,59 @@ def candidates_for_segment(
         cands.append(Candidate("lexical.entity", t.start, t.end, "named-entity", 1.0,
                                f"“{t.text}” looks like a name but is not in the source", None))  # fmt: skip
 
-    # --- unaligned German content words ---------------------------------------------------
+    # --- unaligned German content words; literal compound renderings ------------------
     already = {(c.start, c.end) for c in cands}
+    en_of_de: dict[int, set[int]] = {}
+    for lk in links:
+        en_of_de.setdefault(lk.de, set()).add(lk.en)
     for di, t in enumerate(de_words):
-        if di in linked_de or not is_de_content(t) or (t.start, t.end) in already:
+        if not is_de_content(t) or (t.start, t.end) in already:
             continue
-        stems, known, _parts = lex.de_info(t.text)
-        strength = _unaligned_strength(t, known, lex)
-        if strength <= 0:
+        z = lex.zipf_de(t.text)
+        rare = z is not None and z < RARE_ZIPF
+        if di not in linked_de:
+            cands.append(Candidate("lexical.unaligned", t.start, t.end, "mistranslation", _rarity(z),
+                                   f"“{t.text}” has no counterpart in the source", None))  # fmt: skip
             continue
-        msg = f"“{t.text}” has no counterpart in the source"
-        cands.append(Candidate("lexical.unaligned", t.start, t.end, "mistranslation", strength, msg, None))
+        if rare and not lex.known_whole(t.text) and len(en_of_de.get(di, ())) >= 2:
+            parts = lex.compound_parts(t.text)
+            if len(parts) >= 2:
+                src = " ".join(en_words[e].text for e in sorted(en_of_de[di]))
+                cands.append(Candidate("lexical.literal", t.start, t.end, "calque", 1.0,
+                                       f"“{t.text}” glues a word-for-word rendering of “{src}” "
+                                       "into a compound no dictionary knows", None))  # fmt: skip
 
     # --- omissions: runs of unaligned source content words -------------------------------
     unaligned_src: list[int] = []
     if window is not None:
         run: list[int] = []
         for ei in range(window[0], window[1] + 1):
-            if ei < window[1] and ei not in linked_en and is_en_content(en_words[ei]) and en_words[ei].kind == "word":
+            if (
+                ei < window[1]
+                and ei not in linked_en
+                and is_en_content(en_words[ei])
+                and en_words[ei].kind == "word"
+            ):
                 run.append(ei)
                 continue
             if ei < window[1] and en_words[ei].kind == "word" and not is_en_content(en_words[ei]) and run:
                 continue  # function words inside a run do not break it
             if run:
                 unaligned_src.extend(run)
-                cands.extend(_omission_candidates(run, en_words, de_words, pairs, lex, text, segment, sent_starts))
+                cands.extend(
+                    _omission_candidates(run, en_words, de_words, pairs, lex, text, segment, sent_starts)
+                )
                 run = []
     ann = _annotation(de_words, en_words, pairs, unaligned_src, [c for c in cands])
     return cands, ann
+
+
+def _rarity(zipf: float | None) -> float:
+    """Evidence strength of an unlinked German word: the rarer, the likelier an error
+    (an invented compound, a garbled or wrong word); 1 at Zipf <= 2.5, 0 at Zipf >= 4.5."""
+    if zipf is None:
+        return 0.5
+    return max(0.0, min(1.0, (4.5 - zipf) / 2.0))
 
 
 def _nearest_de(ei: int, pairs: Sequence[tuple[int, int]]) -> int | None:
@@ -784,17 +863,6 @@ def _nearest_de(ei: int, pairs: Sequence[tuple[int, int]]) -> int | None:
     if best is None:
         return None
     return best[0]
-
-
-def _unaligned_strength(t: Token, known: bool, lex: _Lexicon) -> float:
-    """Evidence that an unlinked German content word mistranslates or adds something.
-
-    1.0: a known German word (Ding has it) whose translations share nothing with the
-    source; 0.5: unknown to Ding (rare compound, name, misspelling); 0 for capitalised
-    names unknown to Ding (likely proper nouns the source spells differently)."""
-    if known:
-        return 1.0
-    return 0.5
 
 
 def _omission_candidates(
@@ -816,7 +884,7 @@ def _omission_candidates(
     after = _nearest_de(content[0], pairs)
     a, b = _gap_span(text, de_words, after, segment)
     phrase = " ".join(en_words[ei].text for ei in run)
-    strength = 1.0 if len(known) >= 2 else 0.5
+    strength = 1.0 if len(known) >= 3 else 0.5 if len(known) == 2 else 0.25
     return [
         Candidate("lexical.omission", a, b, "omission", strength,
                   f"the source words “{phrase}” have no counterpart in the translation", phrase)
@@ -836,8 +904,12 @@ def _annotation(
         "target_words": [t.text for t in de_words],
         "source_words": [t.text for t in en_words],
         "unaligned_source": [en_words[i].text for i in unaligned_src],
-        "unaligned_target": [t.text for i, t in enumerate(de_words) if i not in aligned_de and is_de_content(t)],
-        "coverage": round(len(aligned_de) / max(1, sum(1 for t in de_words if is_de_content(t) or t.kind == "number")), 4),
+        "unaligned_target": [
+            t.text for i, t in enumerate(de_words) if i not in aligned_de and is_de_content(t)
+        ],
+        "coverage": round(
+            len(aligned_de) / max(1, sum(1 for t in de_words if is_de_content(t) or t.kind == "number")), 4
+        ),
     }
 
 
@@ -855,7 +927,7 @@ def analyze_segment_with_source(
     seen: set[tuple[int, int, str]] = set()
     for c in cands:
         severity, confidence = calibrate(c.detector, c.strength)
-        if confidence < emit_threshold(c.detector):
+        if confidence < emit_threshold(c.detector, c.strength):
             continue
         key = (c.start, c.end, c.detector)
         if key in seen:
