@@ -219,6 +219,8 @@ def read_gold(path: str) -> list[GoldRecord]:
         if not raw.strip():
             continue
         records.append(parse_gold_line(raw, path, lineno))
+    if not records:
+        raise InputError(path, "no records (expected one JSON object per line)")
     return records
 
 

@@ -255,6 +255,9 @@ def test_read_gold_reports_file_and_line(tmp_path):
     )
     with pytest.raises(InputError, match="unknown severity"):
         read_gold(str(p))
+    p.write_text("\n\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"g\.jsonl: no records"):
+        read_gold(str(p))
     p.write_text('{"id": "a", "spans": []}\n', encoding="utf-8")
     with pytest.raises(InputError, match=r":1: missing or non-string 'mt_de'"):
         read_gold(str(p))
