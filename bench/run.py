@@ -37,7 +37,9 @@ FILE_NOTES = {
     "counted as "
     "minor in the severity-aware figures, so read the severity-blind ones; the gold score is a DA z-score "
     "(higher is better), correlated as is.",
-    "dev.jsonl": "WMT20/21 MQM spans (major/minor); gold score = minus the MQM penalty (higher is better).",
+    "dev.jsonl": "WMT20/21 MQM spans (major/minor); gold score = minus the MQM penalty (higher is better). "
+    "The lexical engine's per-detector severities and confidences are fitted on this file "
+    "(`bench/calibrate_lexical.py`), so its figures here are in-sample.",
     "nato-hegseth.jsonl": "hand-annotated seed article, no source, no segment scores.",
 }
 
