@@ -141,6 +141,17 @@ def combos(available: list[str]) -> list[str]:
 # ----------------------------------------------------------------------------- runs
 
 
+def last_line(proc: subprocess.CompletedProcess[str]) -> str:
+    """The last non-empty line of a failed run's stderr (else stdout): the error itself."""
+    lines = [line.strip() for line in (proc.stderr or proc.stdout or "").splitlines() if line.strip()]
+    return lines[-1] if lines else "(no output)"
+
+
+def cell(text: str) -> str:
+    """Text safe inside a markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
 def run_eval(path: str, engines: str, timeout: float, extra: list[str] | None = None) -> dict[str, Any]:
     args = ["eval", path, "--engine", engines, "--format", "json", *(extra or [])]
     command = " ".join(["auditor", *args])
@@ -158,8 +169,7 @@ def run_eval(path: str, engines: str, timeout: float, extra: list[str] | None = 
         return {"command": command, "error": f"timed out after {timeout:.0f} s"}
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
-        return {"command": command, "error": f"exit {proc.returncode}: " + " / ".join(tail)}
+        return {"command": command, "error": f"exit {proc.returncode}: {last_line(proc)}"}
     try:
         report = json.loads(proc.stdout)
     except json.JSONDecodeError as exc:
@@ -181,11 +191,10 @@ def run_other(script: Path, timeout: float) -> dict[str, Any]:
     except subprocess.TimeoutExpired:
         return {"title": str(rel), "command": f"python {rel}", "error": f"timed out after {timeout:.0f} s"}
     if proc.returncode != 0:
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
         return {
             "title": str(rel),
             "command": f"python {rel}",
-            "error": f"exit {proc.returncode}: " + " / ".join(tail),
+            "error": f"exit {proc.returncode}: {last_line(proc)}",
         }
     obj = None
     for line in reversed(proc.stdout.strip().splitlines()):  # the JSON object, possibly after chatter
@@ -253,7 +262,7 @@ def eval_section(path: str, runs: dict[str, dict[str, Any]]) -> list[str]:
         )
     for c, r in runs.items():
         if "report" not in r:
-            out.append(f"| {c} | {r['error']} |" + " |" * 11)
+            out.append(f"| {c} | {cell(r['error'])} |" + " |" * 11)
             continue
         rep = r["report"]
         a, corr, t = rep["auditor"], rep["correlation"] or {}, rep["throughput"]
