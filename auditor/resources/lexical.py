@@ -50,7 +50,9 @@ INSTALL_HUNSPELL = "sudo apt-get install libhunspell-dev && pip install hunspell
 INSTALL_PIP = "pip install {}   (or: make setup)"
 
 #: bump when the compiled format or the parser changes
-DING_CACHE_FORMAT = 5
+DING_CACHE_FORMAT = 6
+#: bump when the compiled wordfreq/simplemma tables change
+TABLE_CACHE_FORMAT = 5
 #: entries longer than this (words) are examples or definitions, not terms
 MAX_TERM_WORDS = 6
 
@@ -105,6 +107,16 @@ def _clean(term: str) -> str:
     return term
 
 
+_PLACEHOLDER_DE = re.compile(r"(?<!\w)(?:etw|jdn|jdm|jds|jd)\.(?:\s+|$)|(?<!\w)sich\s+(?=\w)")
+_PLACEHOLDER_EN = re.compile(r"(?:\s+(?:sth\.|sb\.|one's|oneself))+$")  # trailing objects only
+
+
+def _variants(term: str, pattern: re.Pattern[str]) -> list[str]:
+    """The term, and the term without valency placeholders ("etw. sagen" -> "sagen")."""
+    bare = _SPACE_RE.sub(" ", pattern.sub(" ", term)).strip(" ,;")
+    return [term, bare] if bare and bare != term and any(c.isalpha() for c in bare) else [term]
+
+
 def _is_example(term: str) -> bool:
     words = term.count(" ") + 1
     if words > MAX_TERM_WORDS:
@@ -136,19 +148,24 @@ def parse_ding(path: str | os.PathLike[str]) -> dict[str, Any]:
             for ls, rs in zip(_split_top(left, " | "), _split_top(right, " | ")):
                 de_terms: list[str] = []
                 for raw in _split_top(ls, "; "):
-                    t = _clean(raw)
-                    if not t or _is_example(t):
+                    t0 = _clean(raw)
+                    if not t0 or _is_example(t0):
                         continue
-                    de_terms.append(t)
+                    variants = _variants(t0, _PLACEHOLDER_DE)
+                    de_terms.extend(t for t in variants if t not in de_terms)
                     if "{" in raw:
                         g = _GENDER_RE.search(raw)
-                        if g:
-                            tags.setdefault(t, set()).update(g.group(1).split(","))
-                        else:
-                            pos = _POS_RE.search(raw)
-                            if pos:
+                        pos = None if g else _POS_RE.search(raw)
+                        for t in variants:
+                            if g:
+                                tags.setdefault(t, set()).update(g.group(1).split(","))
+                            elif pos:
                                 tags.setdefault(t, set()).add(pos.group(1))
-                en_terms = [t for t in (_clean(r) for r in _split_top(rs, "; ")) if t and not _is_example(t)]
+                en_terms = []
+                for r in _split_top(rs, "; "):
+                    e0 = _clean(r)
+                    if e0 and not _is_example(e0):
+                        en_terms.extend(e for e in _variants(e0, _PLACEHOLDER_EN) if e not in en_terms)
                 if not de_terms or not en_terms:
                     continue
                 for d in de_terms:
@@ -817,7 +834,7 @@ class LemmaTable(_KV):
 
 def load_freq(cache_dir: str | os.PathLike[str] | None = None) -> FreqTable:
     v = _version("wordfreq") or "unknown"
-    name = f"wordfreq-{v}-v{DING_CACHE_FORMAT}.sqlite"
+    name = f"wordfreq-{v}-v{TABLE_CACHE_FORMAT}.sqlite"
     return FreqTable(
         _compiled(_cache_dir(cache_dir), name, lambda p: _KV.build(p, FreqTable.build_rows(), 2))
     )
@@ -825,7 +842,7 @@ def load_freq(cache_dir: str | os.PathLike[str] | None = None) -> FreqTable:
 
 def load_lemmas(cache_dir: str | os.PathLike[str] | None = None) -> LemmaTable:
     v = _version("simplemma") or "unknown"
-    name = f"simplemma-{v}-v{DING_CACHE_FORMAT}.sqlite"
+    name = f"simplemma-{v}-v{TABLE_CACHE_FORMAT}.sqlite"
     return LemmaTable(
         _compiled(_cache_dir(cache_dir), name, lambda p: _KV.build(p, LemmaTable.build_rows(), 1))
     )

@@ -2,8 +2,9 @@
 
 Greedy longest match over Ding's German entries (up to :data:`MAX_MATCH` words, so
 multiword entries such as "vor allem" or "zur Verfügung stellen" win over their words);
-a word Ding does not know is looked up by its lemma (simplemma), and otherwise kept
-as written (names, numbers). Each unit is rendered by its most frequent English
+a word Ding does not know is looked up by its lemma (simplemma), then split as a
+compound (longest known head + known modifier), and otherwise kept as written (names,
+numbers). Each unit is rendered by its most frequent English
 rendering (wordfreq Zipf, multiword renderings penalised), so the gloss reads like
 what a word-by-word reader would understand. All n-grams of a segment are resolved in
 one dictionary query.
@@ -82,11 +83,13 @@ FUNCTION_WORDS: dict[str, str] = {
 
 def _score(res: Any, rendering: str, rank: int) -> float:
     parts = rendering.split()
+    if len(parts) > 1 and parts[0] == "to":  # verbs: "to say"
+        parts = parts[1:]
     if not parts:
         return -99.0
     z = min(res.zipf(p, "en") for p in parts)
     # prefer single words, then the dictionary's own order
-    return z - 1.5 * (len(parts) - 1) - 0.05 * rank
+    return z - 1.5 * (len(parts) - 1) - 0.03 * rank
 
 
 def best_rendering(res: Any, renderings: tuple[str, ...]) -> str:
@@ -94,7 +97,7 @@ def best_rendering(res: Any, renderings: tuple[str, ...]) -> str:
     if not renderings:
         return ""
     memo: dict[tuple[str, ...], str] = res.__dict__.setdefault("_best_memo", {})
-    cands = renderings[:12]
+    cands = renderings[:20]
     r = memo.get(cands)
     if r is None:
         r = memo[cands] = max(enumerate(cands), key=lambda ir: _score(res, ir[1], ir[0]))[1]
@@ -146,6 +149,33 @@ def renderings(res: Any, word: str) -> tuple[str, ...]:
     return out
 
 
+_LINKS = ("s", "es", "n", "en", "")
+
+
+def compound_gloss(res: Any, word: str) -> str | None:
+    """Gloss of a compound Ding lacks, from its longest known head and a known modifier
+    ("Verteidigungspartnerschaft" -> "defence partnership"); None if it does not split."""
+    if len(word) < 8 or not word.isalpha():
+        return None
+    for i in range(3, len(word) - 3):
+        head = word[i:].capitalize()
+        hren = res.ding.de_en(head)
+        if not hren:
+            continue
+        mod = word[:i]
+        for link in _LINKS:
+            if link and not mod.endswith(link):
+                continue
+            stem = mod[: len(mod) - len(link)] if link else mod
+            if len(stem) < 3:
+                continue
+            mren = res.ding.de_en(stem) or res.ding.de_en(stem.capitalize())
+            if mren:
+                return f"{best_rendering(res, mren)} {best_rendering(res, hren)}"
+        return None  # the longest known head decides
+    return None
+
+
 def gloss_segment(ctx: SegmentContext, res: Any) -> tuple[str, list[dict[str, Any]]]:
     """English gloss of the segment and its units ``{"de", "en", "start", "end"}``."""
     words = ctx.words
@@ -187,7 +217,7 @@ def gloss_segment(ctx: SegmentContext, res: Any) -> tuple[str, list[dict[str, An
         elif not rendering:
             w = tok.text
             ren = renderings(res, w)
-            rendering = best_rendering(res, ren) if ren else w
+            rendering = best_rendering(res, ren) if ren else (compound_gloss(res, w) or w)
         if rendering.startswith("to ") and len(rendering) > 3:
             rendering = rendering[3:]
         first, last = words[wi], words[wi + match_len - 1]

@@ -58,8 +58,18 @@ def is_valid_compound(res: Any, word: str) -> bool:
             if link and not left.endswith(link):
                 continue
             stem = left[: len(left) - len(link)] if link else left
-            if len(stem) >= 3 and (_accepts(res, stem) or res.zipf(stem, "de") >= 3.0):
+            if len(stem) >= 3 and (
+                _accepts(res, stem) or res.zipf(stem, "de") >= 2.5 or res.ding.has_de(stem)
+            ):
                 return True
+    return False
+
+
+def _in_source(word: str, source_words: set[str]) -> bool:
+    """The word, its genitive-less form, or all its unknown hyphen parts occur in the source."""
+    low = word.lower()
+    if low in source_words or low.rstrip("s") in source_words:
+        return True
     return False
 
 
@@ -67,7 +77,7 @@ def word_problem(
     res: Any, word: str, source_words: set[str] | None = None
 ) -> tuple[float, str, str | None] | None:
     """``(strength, message, suggestion)`` if ``word`` is garbled, else None (memoised)."""
-    in_source = None if source_words is None else (word in source_words or word.rstrip("s") in source_words)
+    in_source = None if source_words is None else _in_source(word, source_words)
     memo: dict[tuple[str, bool | None], Any] = res.__dict__.setdefault("_spelling_memo", {})
     key = (word, in_source)
     if key not in memo:
@@ -90,13 +100,17 @@ def _word_problem(
         return None
     if "-" in word:
         parts = [p for p in word.split("-") if p]
-        if all(
-            is_acronym(p) or _accepts(res, p) or _known(res, p) or is_valid_compound(res, p) or len(p) < 3
+        unknown = [
+            p
             for p in parts
-        ):
+            if not (
+                is_acronym(p) or _accepts(res, p) or _known(res, p) or is_valid_compound(res, p) or len(p) < 3
+            )
+        ]
+        if not unknown or _known(res, word):
             return None
-        if _known(res, word):
-            return None
+        if source_words is not None and all(p[:1].isupper() and _in_source(p, source_words) for p in unknown):
+            return None  # a name from the source joined to a German word ("Belmarsh-Gefängnis")
         return 0.5, f"'{word}' is not a German word (a part of the compound is unknown)", None
     m = _CAMEL_RE.match(word)
     if m and _accepts(res, m.group(1)) | _known(res, m.group(1)) and _accepts(res, m.group(2)):
@@ -114,10 +128,12 @@ def _word_problem(
         return None
     low = word.lower()
     for suf in ("en", "em", "er", "es", "e"):
-        if low.endswith(suf) and len(low) - len(suf) >= 4 and _accepts(res, low[: -len(suf)]):
-            return None
+        if low.endswith(suf) and len(low) - len(suf) >= 4:
+            stem = low[: -len(suf)]
+            if _accepts(res, stem) or _known(res, stem) or is_valid_compound(res, stem):
+                return None  # an inflected form of a known (or compound) adjective
     if word[:1].isupper():
-        if source_words is None or word in source_words or word.rstrip("s") in source_words:
+        if source_words is None or _in_source(word, source_words):
             return None  # a capitalised unknown word is most often a rare name
         return 0.45, f"'{word}' is unknown to the German dictionaries and not a name from the source", None
     return 0.7, f"'{word}' is not a German word (rejected by the spell checker, unknown to word lists)", None
@@ -128,7 +144,9 @@ def detect(
 ) -> list[Candidate]:
     """Candidates for garbled words; ``skip`` holds start offsets already flagged as English."""
     out: list[Candidate] = []
-    source_words = set(re.findall(r"\w+", source)) if source else None
+    source_words = {w.lower() for w in re.findall(r"\w+(?:-\w+)*", source)} if source else None
+    if source_words is not None:
+        source_words |= {p for w in list(source_words) for p in w.split("-")}
     for w in ctx.words:
         if skip and w.start in skip:
             continue
