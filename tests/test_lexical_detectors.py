@@ -164,3 +164,35 @@ def test_no_agreement_error_in_correct_german(res, text: str) -> None:  # type: 
     from auditor.engines.lexical import agreement
 
     assert run(agreement, res, text) == []
+
+
+# --------------------------------------------------------------------------- repetition
+
+
+@pytest.mark.parametrize(
+    "text, span",
+    [
+        ("Wir brauchen mehr Ausbildung und Ausbildung für junge Leute.", "Ausbildung und Ausbildung"),
+        ("23 davon haben im Ziel des Ziels im Vorjahr geschätzt.", "Ziel des Ziels"),
+        ("Sie las die Briefe desselben Briefes vor.", "Briefe desselben Briefes"),
+    ],
+)
+def test_repeated_noun(res, text: str, span: str) -> None:  # type: ignore[no-untyped-def]
+    from auditor.engines.lexical import repetition
+
+    assert [g[0] for g in run(repetition, res, text)] == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Schritt für Schritt und Tag für Tag wurde es besser.",
+        "Das Gefängnis ist ein Gefängnis, sagte er.",
+        "Die Hilfe, und Hilfe war nötig, kam spät.",  # punctuation between: not one phrase
+        "Die USA und USA-Verbündete trafen sich.",
+    ],
+)
+def test_no_repeated_noun(res, text: str) -> None:  # type: ignore[no-untyped-def]
+    from auditor.engines.lexical import repetition
+
+    assert run(repetition, res, text) == []

@@ -11,6 +11,8 @@ Signals (one detector module each, every finding names its detector):
 * ``spelling``   — ``lexical.spelling``: words the German spell checker rejects that are
   not names, numbers, acronyms or valid compounds;
 * ``agreement``  — ``lexical.agreement``: determiner–noun gender and numeral–noun number;
+* ``repetition`` — ``lexical.repetition``: a noun coordinated with itself or governing
+  its own genitive ("Ausbildung und Ausbildung", "im Ziel des Ziels");
 * ``align``      — with an English source: lexical alignment findings (omission,
   untranslated, numbers, entities), see :mod:`auditor.engines.lexical.align`.
 
@@ -41,6 +43,7 @@ DETECTORS = (
     "lexical.transliteration",
     "lexical.spelling",
     "lexical.agreement",
+    "lexical.repetition",
 )
 
 #: used only if calibration.json has no entry for a detector (see calibration.py)
@@ -50,6 +53,7 @@ _DEFAULTS: dict[str, tuple[str, float]] = {
     "lexical.transliteration": ("minor", 0.5),
     "lexical.spelling": ("minor", 0.4),
     "lexical.agreement": ("minor", 0.5),
+    "lexical.repetition": ("major", 0.5),
 }
 
 
@@ -97,7 +101,7 @@ class LexicalEngine(Engine):
 
     def candidates(self, doc: SegmentedDocument) -> tuple[list[Any], dict[int, dict[str, Any]]]:
         """All monolingual candidates (before calibration) and the gloss annotations."""
-        from auditor.engines.lexical import agreement, calques, leftovers, spelling
+        from auditor.engines.lexical import agreement, calques, leftovers, repetition, spelling
         from auditor.engines.lexical.base import make_context
         from auditor.engines.lexical.gloss import gloss_segment
 
@@ -112,7 +116,9 @@ class LexicalEngine(Engine):
             annotations[seg.index] = {"gloss": gloss}
             left = leftovers.detect(ctx, res)
             english = {w.start for c in left for w in ctx.words if c.start <= w.start < c.end}
-            seg_cands = left + calques.detect(ctx, res) + agreement.detect(ctx, res)
+            seg_cands = (
+                left + calques.detect(ctx, res) + agreement.detect(ctx, res) + repetition.detect(ctx, res)
+            )
             seg_cands += spelling.detect(ctx, res, skip=english, source=seg.source)
             cands.extend((seg, c) for c in seg_cands)
         return cands, annotations
