@@ -92,6 +92,9 @@ def load_model(location: ModelLocation, device: Any, *, allow_download: bool = F
     import warnings
 
     from transformers import MarianMTModel, MarianTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
 
     if not location.found or not location.path:
         raise ResourceMissing(f"neural engine: model {location.name} not found at {location.expected}\n"

@@ -140,6 +140,13 @@ class Run:
 def word_logprobs(forced: Forced, words: Sequence[Word]) -> tuple[list[int], list[float]]:
     """Word index of each piece and the minimum piece log-probability of each word."""
     owner = pieces_to_words(forced.tgt_spans, words)
+    # A bare "▁" piece is the decision that the previous word ended: it belongs to that word.
+    prev = -1
+    for k, (a, b) in enumerate(forced.tgt_spans):
+        if a == b:
+            owner[k] = prev
+        elif owner[k] >= 0:
+            prev = owner[k]
     mins = [0.0] * len(words)
     for w, lp in zip(owner, forced.logprobs):
         if w >= 0:
