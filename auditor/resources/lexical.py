@@ -161,7 +161,7 @@ def parse_ding(path: str | os.PathLike[str]) -> dict[str, Any]:
                                 tags.setdefault(t, set()).update(g.group(1).split(","))
                             elif pos:
                                 tags.setdefault(t, set()).add(pos.group(1))
-                en_terms = []
+                en_terms: list[str] = []
                 for r in _split_top(rs, "; "):
                     e0 = _clean(r)
                     if e0 and not _is_example(e0):
@@ -453,7 +453,7 @@ def load_ding(cache_dir: str | os.PathLike[str] | None = None, path: str | None 
     return ding
 
 
-def ding_status() -> ResourceStatus:
+def ding_status(cache_dir: str | os.PathLike[str] | None = None) -> ResourceStatus:
     p = find_ding()
     version = None
     if p:
@@ -469,8 +469,20 @@ def ding_status() -> ResourceStatus:
         version=version,
         path=str(p) if p else None,
         install=None if p else INSTALL_DING,
-        note="compiled once into the user cache (keyed by the file's SHA-256)",
+        note=_cache_note(p, cache_dir) if p else None,
     )
+
+
+def _cache_note(src: Path, cache_dir: str | os.PathLike[str] | None) -> str:
+    try:
+        cdir = _cache_dir(cache_dir)
+        sha = _file_sha256(src, cdir / "ding-hashes.json")
+    except OSError as exc:
+        return f"cache directory unusable: {exc}"
+    compiled = cdir / f"ding-{sha[:16]}-v{DING_CACHE_FORMAT}.sqlite"
+    if compiled.is_file():
+        return f"compiled cache: {compiled}"
+    return f"will be compiled on first use (about a minute) into {compiled}"
 
 
 # --------------------------------------------------------------------------- Hunspell
@@ -644,10 +656,10 @@ def lingua_status() -> ResourceStatus:
     )
 
 
-def statuses() -> list[ResourceStatus]:
+def statuses(cache_dir: str | os.PathLike[str] | None = None) -> list[ResourceStatus]:
     """Every resource of the lexical engine, found or not (cheap: nothing is loaded)."""
     return [
-        ding_status(),
+        ding_status(cache_dir),
         hunspell_dict_status(),
         hunspell_binding_status(),
         wordfreq_status(),
@@ -904,7 +916,7 @@ class LexicalResources:
 
 def load_resources(cache_dir: str | os.PathLike[str] | None = None) -> LexicalResources:
     """Load every required resource; raise ResourceMissing listing all that are absent."""
-    missing = [s for s in statuses() if not s.found and "(optional)" not in s.name]
+    missing = [s for s in statuses(cache_dir) if not s.found and "(optional)" not in s.name]
     if missing:
         lines = "; ".join(f"{s.name}: {s.install}" for s in missing)
         raise ResourceMissing(f"lexical engine: missing resource(s): {lines}")

@@ -93,7 +93,7 @@ class LexicalEngine(Engine):
     def resources(cls, settings: Mapping[str, Any] | None = None) -> list[ResourceStatus]:
         from auditor.resources.lexical import statuses
 
-        return statuses()
+        return statuses((settings or {}).get("cache_dir"))
 
     def signature(self) -> str:
         ding = self.res.ding
