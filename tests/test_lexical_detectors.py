@@ -141,6 +141,8 @@ def test_no_spelling_error_in_valid_german(res, text: str) -> None:  # type: ign
         ("Putin werde nur einen Friedensabkommen aushandeln.", "einen Friedensabkommen"),
         ("Die USA erfüllen nicht diesen erwarteten fünf Prozentsatz.", "fünf Prozentsatz"),
         ("Er sprach mit einem kleinen Regierung.", "einem kleinen Regierung"),
+        ("Die Übertragung eines Pensionssystem dauert Jahre.", "eines Pensionssystem"),
+        ("Er spielt mit den Kinder im Garten.", "den Kinder"),
     ],
 )
 def test_agreement_errors(res, text: str, span: str) -> None:  # type: ignore[no-untyped-def]
@@ -158,6 +160,8 @@ def test_agreement_errors(res, text: str, span: str) -> None:  # type: ignore[no
         "Auf der einen Seite stand das Militär, die Frauen, der Kinder Zukunft.",
         "Das Gleiche gilt für den Menschen, der Geld hat, und für drei Millionen Menschen.",
         "Um fünf Uhr kamen zwei Drittel der Mitglieder.",
+        "Der Mann, den Kinder lieben, kritisierte die Rolle des Iran und die Kosten des Systems.",
+        "Wegen des Kompromiss-Vorschlags und eines Tages des Präsidenten.",
     ],
 )
 def test_no_agreement_error_in_correct_german(res, text: str) -> None:  # type: ignore[no-untyped-def]

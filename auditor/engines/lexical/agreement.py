@@ -10,6 +10,10 @@ records for nouns (``Friedensabkommen {n} | Friedensabkommen {pl}``):
   Nouns missing from Ding use their compound head ("Verteidigungspartnerschaft" →
   "Partnerschaft", feminine). Determiners that may be relative or demonstrative pronouns
   (after a comma, or a comma and a preposition) are skipped.
+* **Case endings**: a genitive-only determiner ("des", "eines") before a masculine or
+  neuter noun in its bare dictionary form ("eines Pensionssystem"; nouns ending in
+  s/ß/x/z are left alone), and "den" before a plural without the dative -n ("mit den
+  Kinder").
 * **Numeral–noun number**: a cardinal number above one followed by a noun Ding knows only
   as a singular with a distinct plural ("fünf Prozentsatz"), except units of measure that
   stay singular after numbers in German ("fünf Prozent", "zwei Euro", "drei Glas").
@@ -110,6 +114,11 @@ def noun_tags(res: Any, noun: str) -> frozenset[str]:
     return frozenset()
 
 
+#: determiners that are only genitive singular (masculine/neuter)
+_GEN_ONLY = frozenset({"des", "eines", "meines", "deines", "seines", "unseres", "keines"})
+_INVARIABLE_GEN = ("s", "ß", "x", "z")
+
+
 def _genders(tags: frozenset[str]) -> set[str]:
     return {g for g in "mfn" if g in tags}
 
@@ -178,6 +187,25 @@ def detect(ctx: SegmentContext, res: Any) -> list[Candidate]:
         tags = noun_tags(res, noun)
         genders = _genders(tags)
         if not genders:
+            if (
+                low == "den"
+                and "pl" in tags
+                and res.ding.has_de_exact(noun)
+                and not noun.endswith(("n", "s"))
+                and not _pronoun_context(ctx, wi)
+                and not (wi > 0 and words[wi - 1].text.lower() in DETERMINERS)
+            ):
+                text = ctx.doc_slice(w.start, words[ni].end)
+                out.append(
+                    Candidate(
+                        DETECTOR,
+                        w.start,
+                        words[ni].end,
+                        "grammar",
+                        0.5,
+                        f"'{text}': '{noun}' is a plural, and 'den' before a plural is dative, which ends in -n",
+                    )
+                )
             continue
         span = (w.start, words[ni].end)
         text = ctx.doc_slice(*span)
@@ -186,6 +214,25 @@ def detect(ctx: SegmentContext, res: Any) -> list[Candidate]:
                 continue
             allowed, plural_ok = det
             if genders & set(allowed) or (plural_ok and _plural_possible(noun, tags)):
+                if (
+                    low in _GEN_ONLY
+                    and genders <= {"m", "n"}
+                    and "pl" not in tags
+                    and res.ding.has_de_exact(noun)
+                    and not noun.endswith(_INVARIABLE_GEN)
+                    and noun.lower() not in {e.lower() for e in res.ding.de_en(noun)}  # names: "des Iran"
+                ):
+                    out.append(
+                        Candidate(
+                            DETECTOR,
+                            span[0],
+                            span[1],
+                            "grammar",
+                            0.5,
+                            f"'{text}': after the genitive '{w.text}' the noun needs its genitive ending "
+                            f"('{noun}es'/'{noun}s' or '-n' for weak nouns)",
+                        )
+                    )
                 continue
             gname = "/".join({"m": "masculine", "f": "feminine", "n": "neuter"}[g] for g in sorted(genders))
             out.append(
