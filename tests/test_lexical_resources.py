@@ -54,7 +54,10 @@ def test_cache_is_keyed_by_source_hash(tmp_path: Path) -> None:
     src.write_text(DING_SAMPLE + "Haus {n} :: house\n", encoding="utf-8")
     d2 = lx.load_ding(cache_dir=tmp_path / "c", path=str(src))
     assert d2.sha256 != d1.sha256 and d2.de_en("Haus") == ("house",)
-    assert len(list((tmp_path / "c").glob("ding-*.sqlite"))) == 2
+    # the stale compilation of the old file is removed, the new one is keyed by the new hash
+    assert sorted(p.name for p in (tmp_path / "c").glob("ding-*.sqlite")) == [
+        f"ding-{d2.sha256[:16]}-v{lx.DING_CACHE_FORMAT}.sqlite"
+    ]
 
 
 def test_missing_ding_names_the_install_command(tmp_path: Path) -> None:

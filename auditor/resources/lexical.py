@@ -447,6 +447,7 @@ def load_ding(cache_dir: str | os.PathLike[str] | None = None, path: str | None 
         with lock:
             if not compiled.is_file():
                 compile_ding(src, compiled)
+                _remove_stale(cdir, "ding-*.sqlite", compiled)
         log.info("compiled Ding %s in %.1fs -> %s", src, time.perf_counter() - t0, compiled)
         ding = Ding(compiled, path=str(src), sha256=sha)
     _DING_MEMO[memo_key] = ding
@@ -708,8 +709,20 @@ def _compiled(cdir: Path, name: str, build: Callable[[Path], None]) -> Path:
             if not path.is_file():
                 t0 = time.perf_counter()
                 build(path)
+                _remove_stale(cdir, name.split("-")[0] + "-*.sqlite", path)
                 log.info("compiled %s in %.1fs", path, time.perf_counter() - t0)
     return path
+
+
+def _remove_stale(cdir: Path, pattern: str, keep: Path) -> None:
+    """Delete older compiled files of the same kind (other format or source hash)."""
+    for old in cdir.glob(pattern):
+        if old != keep:
+            try:
+                old.unlink()
+                Path(str(old) + ".lock").unlink(missing_ok=True)
+            except OSError:  # pragma: no cover - in use on a strange filesystem
+                pass
 
 
 _TOKEN_SPLIT = re.compile(r"[^\w]+")
