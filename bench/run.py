@@ -75,6 +75,7 @@ def machine() -> dict[str, Any]:
         "memory_gb": mem_gb,
         "python": platform.python_version(),
         "os": f"{platform.system()} {platform.release()}",
+        "load": " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a",
     }
 
 
@@ -321,6 +322,8 @@ def render(
         f"- commit: {meta['commit']}",
         f"- machine: {m['cores']} cores ({m['usable_cores']} usable), {m['cpu']}, "
         f"{m['memory_gb']} GB RAM, {m['os']}, Python {m['python']}",
+        f"- load average (1/5/15 min) when the bench started: {m['load']} -- throughput figures are "
+        "wall-clock and drop when other work shares the cores",
         f"- total bench time: {meta['seconds']:.0f} s",
         "",
         "## `auditor eval`",
@@ -383,6 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
+    host = machine()  # before any run, so the load average is the background load
     from auditor.engines import ENGINES
 
     available, missing = probe_engines()
@@ -414,7 +418,7 @@ def main(argv: list[str] | None = None) -> int:
     meta = {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "commit": commit(),
-        "machine": machine(),
+        "machine": host,
         "engine_order": list(ENGINES),
         "available": available,
         "missing": missing,

@@ -226,7 +226,8 @@ def test_bench_combinations_and_markdown(seed_run):
     assert "exit 2: dictionary missing" in md
     assert "| docs/s | 123.4 |" in md
     assert "**failed**: exit 1: boom" in md
-    assert "artifact (17)" in md  # per-category span recall header with span counts
+    assert "artifact (17)" in md
+    assert "- load average (1/5/15 min) when the bench started: " in md  # per-category span recall header with span counts
 
 
 def test_through_the_auditor_group_with_weights(tmp_path):
