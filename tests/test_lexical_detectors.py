@@ -143,6 +143,8 @@ def test_no_spelling_error_in_valid_german(res, text: str) -> None:  # type: ign
         ("Er sprach mit einem kleinen Regierung.", "einem kleinen Regierung"),
         ("Die Übertragung eines Pensionssystem dauert Jahre.", "eines Pensionssystem"),
         ("Er spielt mit den Kinder im Garten.", "den Kinder"),
+        ("Er kaufte ein großen Haus am See.", "ein großen Haus"),
+        ("Sie wohnt in dem große Haus.", "dem große Haus"),
     ],
 )
 def test_agreement_errors(res, text: str, span: str) -> None:  # type: ignore[no-untyped-def]
@@ -162,6 +164,9 @@ def test_agreement_errors(res, text: str, span: str) -> None:  # type: ignore[no
         "Um fünf Uhr kamen zwei Drittel der Mitglieder.",
         "Der Mann, den Kinder lieben, kritisierte die Rolle des Iran und die Kosten des Systems.",
         "Wegen des Kompromiss-Vorschlags und eines Tages des Präsidenten.",
+        "Er telefonierte mit dem ukrainischen Präsidenten, den Gedanken eines anderen Menschen folgend.",
+        "Die europäischen Verbündeten und die ehemalige First Lady kauften ein großes Haus.",
+        "Dampfen, bei dem eine Mischung inhaliert wird, ist eines der Probleme.",
     ],
 )
 def test_no_agreement_error_in_correct_german(res, text: str) -> None:  # type: ignore[no-untyped-def]

@@ -10,6 +10,11 @@ records for nouns (``Friedensabkommen {n} | Friedensabkommen {pl}``):
   Nouns missing from Ding use their compound head ("Verteidigungspartnerschaft" →
   "Partnerschaft", feminine). Determiners that may be relative or demonstrative pronouns
   (after a comma, or a comma and a preposition) are skipped.
+* **Adjective declension**: determiner + one adjective Ding knows + noun, where the
+  adjective's ending fits neither the determiner nor the noun ("ein großen Haus",
+  "dem große Haus"); forms that may be weak nouns ("des ukrainischen Präsidenten") and
+  multiword names ("die ehemalige First Lady") are left alone. Ding's genders are not
+  flawless ("Rechtsbehelf {n}"), which is the main source of false alarms.
 * **Case endings**: a genitive-only determiner ("des", "eines") before a masculine or
   neuter noun in its bare dictionary form ("eines Pensionssystem"; nouns ending in
   s/ß/x/z are left alone), and "den" before a plural without the dative -n ("mit den
@@ -119,6 +124,84 @@ _GEN_ONLY = frozenset({"des", "eines", "meines", "deines", "seines", "unseres", 
 _INVARIABLE_GEN = ("s", "ß", "x", "z")
 
 
+#: (determiner, adjective ending) -> (singular genders the pair allows, plural allowed);
+#: a pair missing here means the ending is wrong after that determiner ("dem große")
+_DECLENSION: dict[tuple[str, str], tuple[str, bool]] = {
+    ("der", "e"): ("m", False),
+    ("der", "en"): ("f", True),
+    ("die", "e"): ("f", False),
+    ("die", "en"): ("", True),
+    ("dem", "en"): ("mn", False),
+    ("des", "en"): ("mn", False),
+    ("den", "en"): ("m", True),
+    ("einem", "en"): ("mn", False),
+    ("einer", "en"): ("f", False),
+    ("eines", "en"): ("mn", False),
+    ("einen", "en"): ("m", False),
+    ("eine", "e"): ("f", False),
+    ("ein", "er"): ("m", False),
+    ("ein", "es"): ("n", False),
+}
+_DECL_DETS = frozenset(d for d, _ in _DECLENSION)
+
+
+def _adjective_ending(res: Any, word: str) -> str | None:
+    """The inflectional ending of an attributive adjective Ding knows ("großen" -> "en")."""
+    for suf in ("en", "em", "er", "es", "e"):
+        if word.endswith(suf) and len(word) - len(suf) >= 3:
+            stem = word[: -len(suf)]
+            if "adj" in res.ding.tags(stem) or "adj" in res.ding.tags(stem + "e") and suf != "e":
+                return suf
+    return None
+
+
+def _declension(ctx: SegmentContext, res: Any, wi: int) -> Candidate | None:
+    """Determiner + one adjective + noun whose adjective ending fits neither."""
+    words = ctx.words
+    det = words[wi].text.lower()
+    if det not in _DECL_DETS or wi + 2 >= len(words) or not (ctx.adjacent(wi) and ctx.adjacent(wi + 1)):
+        return None
+    adj, noun = words[wi + 1], words[wi + 2]
+    if (
+        not adj.text.islower()
+        or not noun.text[:1].isupper()
+        or not noun.text.isalpha()
+        or is_acronym(noun.text)
+    ):
+        return None
+    if adj.text in DETERMINERS or adj.text in _DECL_DETS:
+        return None
+    nxt = ctx.word_tok_index[wi + 2] + 1
+    if nxt < len(ctx.tokens) and (
+        ctx.tokens[nxt].text in ("-", "–")
+        or (ctx.tokens[nxt].kind == "word" and ctx.tokens[nxt].text[:1].isupper())
+    ):
+        return None  # a compound or a multiword name ("die ehemalige First Lady")
+    ending = _adjective_ending(res, adj.text)
+    if ending is None:
+        return None
+    tags = noun_tags(res, noun.text)
+    genders = _genders(tags)
+    if not genders and ("pl" not in tags or noun.text.endswith("n")):
+        return None  # unknown, or a plural-looking form that may be a weak noun ("des Präsidenten")
+    allowed = _DECLENSION.get((det, ending))
+    text = ctx.doc_slice(words[wi].start, noun.end)
+    if allowed is not None:
+        sg, pl = allowed
+        if genders & set(sg) or (pl and _plural_possible(noun.text, tags)):
+            return None
+        if not res.ding.has_de_exact(noun.text):
+            return None
+    return Candidate(
+        DETECTOR,
+        words[wi].start,
+        noun.end,
+        "grammar",
+        0.5,
+        f"'{text}': the ending of '{adj.text}' agrees neither with '{words[wi].text}' nor with '{noun.text}'",
+    )
+
+
 def _genders(tags: frozenset[str]) -> set[str]:
     return {g for g in "mfn" if g in tags}
 
@@ -166,6 +249,15 @@ def detect(ctx: SegmentContext, res: Any) -> list[Candidate]:
         low = w.text.lower()
         if w.text[:1].isupper() and not ctx.initial[wi]:
             continue
+        if (
+            low in _DECL_DETS
+            and not _pronoun_context(ctx, wi)
+            and not (wi > 0 and words[wi - 1].text.lower() in DETERMINERS and ctx.adjacent(wi - 1))
+        ):
+            cand = _declension(ctx, res, wi)
+            if cand is not None:
+                out.append(cand)
+                continue
         det = DETERMINERS.get(low)
         is_num = low in _NUMERALS or (w.kind == "number" and w.text.isdigit() and 2 <= int(w.text) < 1000)
         if det is None and not is_num:
