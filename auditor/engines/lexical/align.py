@@ -95,6 +95,11 @@ EN_STOP = frozenset(
     """.split()
 )
 
+#: Ding keys verbs with their object placeholders; a bare verb is looked up with these too
+_DE_PLACEHOLDERS = ("etw. ", "jdn. ", "jdm. ", "sich ", "jdm. etw. ", "sich etw. ", "jdn./etw. ")
+_DE_PH_WORDS = frozenset({"etw.", "etw", "jdn.", "jdn", "jdm.", "jdm", "jds.", "jds", "sich", "jdn./etw."})
+_EN_PLACEHOLDERS = ("", " sth.", " sb.", " sb. sth.", " sth. to sb.", " sb./sth.", " oneself")
+
 #: a German word rarer than this (wordfreq Zipf: < 1 per million words) counts as rare
 RARE_ZIPF = 3.0
 
@@ -185,7 +190,7 @@ def _de_content_words(phrase: str) -> set[str]:
     return {
         m.group().lower()
         for m in _WORDISH.finditer(phrase)
-        if len(m.group()) >= 2 and m.group().lower() not in DE_STOP
+        if len(m.group()) >= 2 and m.group().lower() not in DE_STOP and m.group().lower() not in _DE_PH_WORDS
     }
 
 
@@ -291,6 +296,7 @@ class _Lexicon:
         self._en_cache: dict[str, frozenset[str]] = {}
         self._en_keys: dict[str, frozenset[str]] = {}
         self._split_cache: dict[str, tuple[str, ...]] = {}
+        self._lookup_cache: dict[str, tuple[str, ...]] = {}
         self._zipf_cache: dict[tuple[str, str], float | None] = {}
         self._simplemma: Any = None
         try:
@@ -310,10 +316,29 @@ class _Lexicon:
             return word
 
     def _lookup_de(self, term: str) -> tuple[str, ...]:
+        """Ding renderings of a German term, also of its entries with an object placeholder
+        (Ding keys most verbs as ``etw. sagen``, ``jdm. etw. sagen``, ``sich ...``)."""
+        hit = self._lookup_cache.get(term)
+        if hit is not None:
+            return hit
+        keys = [term] if " " in term else [term] + [p + term for p in _DE_PLACEHOLDERS]
+        out: list[str] = []
         try:
-            return tuple(self.ding.de_en(term))
+            many = getattr(self.ding, "lookup_de_many", None)
+            if callable(many):
+                found = many(keys)
+                for k in keys:
+                    e = found.get(k)
+                    if e:
+                        out.extend(e[0] if isinstance(e, tuple) and e and isinstance(e[0], tuple) else e)
+            else:
+                for k in keys:
+                    out.extend(self.ding.de_en(k))
         except Exception:  # pragma: no cover - defensive
-            return ()
+            out = []
+        res = tuple(dict.fromkeys(out))
+        self._lookup_cache[term] = res
+        return res
 
     def _de_forms(self, word: str) -> list[str]:
         forms = [word]
@@ -484,14 +509,18 @@ class _Lexicon:
             except Exception:  # pragma: no cover - defensive
                 pass
         forms += [st, st + "e"]
-        for f in dict.fromkeys(forms):
-            for cand in (f, "to " + f):
-                try:
-                    tr = self.ding.en_de(cand)
-                except Exception:  # pragma: no cover - defensive
-                    tr = ()
-                for t in tr:
-                    out |= _de_content_words(t)
+        terms = [f + p for f in dict.fromkeys(forms) if f for p in _EN_PLACEHOLDERS]
+        many = getattr(self.ding, "lookup_en_many", None)
+        try:
+            if callable(many):
+                found = many(terms)
+                renderings = [t for k in terms for t in found.get(k, ())]
+            else:
+                renderings = [t for k in terms for t in self.ding.en_de(k)]
+        except Exception:  # pragma: no cover - defensive
+            renderings = []
+        for t in renderings:
+            out |= _de_content_words(t)
         res = frozenset(out)
         self._en_cache[key] = res
         return res
@@ -660,29 +689,75 @@ def _source_window(
     return lo_ws[0], hi_ws[-1] + 1
 
 
-def _gap_span(text: str, de_words: Sequence[Token], after: int | None, seg: Segment) -> tuple[int, int]:
-    """Document span marking the gap after German word ``after`` (None: segment start):
-    the whitespace after it if any, else the word itself."""
-    if after is None:
-        if de_words:
-            return de_words[0].start, de_words[0].end
-        return seg.start, seg.end
-    w = de_words[after]
-    if w.end < len(text) and text[w.end].isspace():
-        return w.end, w.end + 1
-    return w.start, w.end
+def _anchor_range(ei: int, pairs: Sequence[tuple[int, int]], n_de: int) -> tuple[int, int]:
+    """German word range [lo, hi) between the German words aligned to the aligned source
+    words just before and just after source word ``ei``."""
+    lo, hi = 0, n_de
+    best_prev = best_next = None
+    for d, e in pairs:
+        if e < ei and (best_prev is None or e > best_prev):
+            best_prev, lo = e, d + 1
+        if e > ei and (best_next is None or e < best_next):
+            best_next, hi = e, d
+    if hi <= lo:  # the German reorders around the gap: look a few words after the left anchor
+        hi = min(n_de, lo + 3)
+    return lo, hi
 
 
-def _is_name_like(tok: Token, position: int, sentence_starts: set[int], lex: _Lexicon) -> bool:
-    """A capitalised source word that is not sentence-initial, not an abbreviation with
-    dots or an apostrophe form, and not a common English word (title-case headlines)."""
+def _gap_for(
+    ei: int, pairs: Sequence[tuple[int, int]], text: str, de_words: Sequence[Token], seg: Segment
+) -> tuple[int, int]:
+    """Document span marking where source word ``ei`` is missing in the German: the
+    whitespace before the German word aligned to the next aligned source word, else the
+    whitespace after the German word aligned to the previous one, else the segment's
+    first word."""
+    nxt: tuple[int, int] | None = None
+    prv: tuple[int, int] | None = None
+    for d, e in pairs:
+        if e > ei and (nxt is None or e < nxt[1] or (e == nxt[1] and d < nxt[0])):
+            nxt = (d, e)
+        if e < ei and (prv is None or e > prv[1] or (e == prv[1] and d > prv[0])):
+            prv = (d, e)
+    if nxt is not None:
+        w = de_words[nxt[0]]
+        if w.start > 0 and text[w.start - 1].isspace() and w.start - 1 >= seg.start:
+            return w.start - 1, w.start
+    if prv is not None:
+        w = de_words[prv[0]]
+        if w.end < len(text) and text[w.end].isspace() and w.end < seg.end:
+            return w.end, w.end + 1
+        return w.start, w.end
+    if de_words:
+        return de_words[0].start, de_words[0].end
+    return seg.start, seg.end
+
+
+def _title_case_words(source: str, en_words: Sequence[Token], lex: _Lexicon) -> set[int]:
+    """Indices of source words in title-case sentences (headlines), where capitals say
+    nothing about names: at least 3 common English words (Zipf >= 4) besides function
+    words, 80 % of them capitalised."""
+    out: set[int] = set()
+    for a, b in split_sentences(source):
+        idx = [
+            i
+            for i, t in enumerate(en_words)
+            if a <= t.start < b
+            and t.kind == "word"
+            and is_en_content(t)
+            and (lex.zipf_en(t.text.lower()) or 0) >= 4
+        ]
+        if len(idx) >= 3 and sum(1 for i in idx if en_words[i].text[:1].isupper()) >= 0.8 * len(idx):
+            out.update(i for i, t in enumerate(en_words) if a <= t.start < b)
+    return out
+
+
+def _is_name_like(tok: Token, position: int, sentence_starts: set[int], title: set[int]) -> bool:
+    """A capitalised source word that is not sentence-initial, not in a title-case
+    headline, and not an abbreviation with dots or an apostrophe form."""
     t = tok.text
-    if not t[:1].isupper() or tok.start in sentence_starts or position == 0:
+    if not t[:1].isupper() or tok.start in sentence_starts or position == 0 or position in title:
         return False
-    if any(c in t for c in ".'’") or t.lower() in EN_STOP:
-        return False
-    z = lex.zipf_en(t.lower())
-    return not (z is not None and z >= 4.0 and not t.isupper())
+    return not (any(c in t for c in ".'’") or t.lower() in EN_STOP)
 
 
 def candidates_for_segment(
@@ -732,6 +807,8 @@ def candidates_for_segment(
             if name_like or len(t.text) < 3 or t.kind != "word":
                 continue
             ze, zd = lex.zipf_en(t.text.lower()), lex.zipf_de(t.text)
+            if ze is not None and ze < 2.5:
+                continue  # not an English word either: a name or a code, not a leftover
             strength = 0.75 if ze is not None and zd is not None and ze >= zd + 1.0 else 0.4
             cands.append(Candidate("lexical.untranslated", t.start, t.end, "untranslated", strength,
                                    f"“{t.text}” is copied untranslated from the source", None))  # fmt: skip
@@ -768,24 +845,48 @@ def candidates_for_segment(
                 continue
             if ev in de_num_words or _equivalents(ev) & de_vals:
                 continue
-            after = _nearest_de(ei, pairs)
-            a, b = _gap_span(text, de_words, after, segment)
+            a, b = _gap_for(ei, pairs, text, de_words, segment)
             cands.append(Candidate("lexical.number", a, b, "omission", 0.25,
                                    f"the source number {en_words[ei].text} is missing", None))  # fmt: skip
 
     # --- named entities ------------------------------------------------------------------
     de_text_folded = fold(segment.text)
+    title = _title_case_words(source, en_words, lex)
+    name_missing: set[int] = set()
+    for lk in links:
+        t, e = de_words[lk.de], en_words[lk.en]
+        if lk.kind != "cognate" or not _is_name_like(e, lk.en, sent_starts, title):
+            continue
+        if lex.is_german_word(t.text) or fold(t.text) == fold(e.text):
+            continue
+        cands.append(Candidate("lexical.entity", t.start, t.end, "named-entity", 1.0,
+                               f"“{t.text}” is spelled differently from the source name “{e.text}”",
+                               e.text))  # fmt: skip
     if window is not None:
         for ei in range(window[0], window[1]):
             t = en_words[ei]
-            if ei in linked_en or t.kind != "word" or not _is_name_like(t, ei, sent_starts, lex):
+            if ei in linked_en or t.kind != "word" or not _is_name_like(t, ei, sent_starts, title):
                 continue
             if len(t.text) < 3 or fold(t.text) in de_text_folded:
                 continue
             if lex.en_german_words(t.text) & {w.text.lower() for w in de_words}:
                 continue
-            after = _nearest_de(ei, pairs)
-            a, b = _gap_span(text, de_words, after, segment)
+            lo, hi = _anchor_range(ei, pairs, len(de_words))
+            subst = [
+                d
+                for d in range(lo, hi)
+                if d not in linked_de
+                and d > 0
+                and de_words[d].text[:1].isupper()
+                and is_de_content(de_words[d])
+            ]
+            name_missing.add(ei)
+            if len(subst) == 1:  # another name stands where the source name should be
+                w = de_words[subst[0]]
+                cands.append(Candidate("lexical.entity", w.start, w.end, "named-entity", 1.0,
+                                       f"“{w.text}” stands where the source has “{t.text}”", t.text))  # fmt: skip
+                continue
+            a, b = _gap_for(ei, pairs, text, de_words, segment)
             cands.append(Candidate("lexical.entity", a, b, "named-entity", 0.5,
                                    f"the source name “{t.text}” has no counterpart", None))  # fmt: skip
     for di, t in enumerate(de_words):
@@ -793,6 +894,8 @@ def candidates_for_segment(
             continue
         if not is_de_content(t) or lex.is_german_word(t.text) or fold(t.text) in en_folded:
             continue
+        if lex.compound_parts(t.text):
+            continue  # an unknown compound, not a name: left to lexical.unaligned
         # capitalised, not a German word, not in the source: a garbled or invented name?
         if any(ch.isupper() for ch in t.text[1:]) or "-" in t.text:
             continue
@@ -829,6 +932,7 @@ def candidates_for_segment(
             if (
                 ei < window[1]
                 and ei not in linked_en
+                and ei not in name_missing
                 and is_en_content(en_words[ei])
                 and en_words[ei].kind == "word"
             ):
@@ -837,11 +941,16 @@ def candidates_for_segment(
             if ei < window[1] and en_words[ei].kind == "word" and not is_en_content(en_words[ei]) and run:
                 continue  # function words inside a run do not break it
             if run:
-                unaligned_src.extend(run)
                 cands.extend(
                     _omission_candidates(run, en_words, de_words, pairs, lex, text, segment, sent_starts)
                 )
                 run = []
+    if window is not None:
+        unaligned_src = [
+            ei
+            for ei in range(window[0], window[1])
+            if ei not in linked_en and is_en_content(en_words[ei]) and en_words[ei].kind == "word"
+        ]
     ann = _annotation(de_words, en_words, pairs, unaligned_src, [c for c in cands])
     return cands, ann
 
@@ -852,17 +961,6 @@ def _rarity(zipf: float | None) -> float:
     if zipf is None:
         return 0.5
     return max(0.0, min(1.0, (4.5 - zipf) / 2.0))
-
-
-def _nearest_de(ei: int, pairs: Sequence[tuple[int, int]]) -> int | None:
-    """German word aligned to the closest preceding aligned source word (None: start)."""
-    best: tuple[int, int] | None = None
-    for d, e in pairs:
-        if e < ei and (best is None or e > best[1] or (e == best[1] and d > best[0])):
-            best = (d, e)
-    if best is None:
-        return None
-    return best[0]
 
 
 def _omission_candidates(
@@ -881,8 +979,7 @@ def _omission_candidates(
     known = [ei for ei in content if lex.en_german_words(en_words[ei].text)]
     if not known:
         return []
-    after = _nearest_de(content[0], pairs)
-    a, b = _gap_span(text, de_words, after, segment)
+    a, b = _gap_for(content[0], pairs, text, de_words, segment)
     phrase = " ".join(en_words[ei].text for ei in run)
     strength = 1.0 if len(known) >= 3 else 0.5 if len(known) == 2 else 0.25
     return [
