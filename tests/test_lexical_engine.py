@@ -95,3 +95,21 @@ def test_engine_passes_cache_dir_to_the_resources(monkeypatch: pytest.MonkeyPatc
     with pytest.raises(ResourceMissing):
         create_engines(["lexical"], {"cache_dir": str(tmp_path), "model_dir": "ignored"})
     assert seen == [str(tmp_path)]
+
+
+def test_cli_exits_2_and_names_the_missing_dictionary(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).with_name("auditor")
+    if not exe.exists():
+        pytest.skip("auditor entry point not installed in this environment")
+    text = tmp_path / "one.de.txt"
+    text.write_text("Das ist ein Satz.\n", encoding="utf-8")
+    env = dict(os.environ, AUDITOR_DING=str(tmp_path / "missing-de-en"))
+    proc = subprocess.run(
+        [str(exe), "score", str(text), "--engine", "rules,lexical"], capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 2
+    assert "apt-get install trans-de-en" in proc.stderr

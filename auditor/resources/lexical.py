@@ -61,8 +61,9 @@ MAX_TERM_WORDS = 6
 
 
 def find_ding() -> Path | None:
+    """The Ding data file: ``$AUDITOR_DING`` if set (and only that), else the Debian path."""
     env = os.environ.get("AUDITOR_DING")
-    for p in ([env] if env else []) + list(DING_PATHS):
+    for p in [env] if env else list(DING_PATHS):
         if p and Path(p).is_file():
             return Path(p)
     return None
@@ -418,7 +419,8 @@ def load_ding(cache_dir: str | os.PathLike[str] | None = None, path: str | None 
     src = Path(path) if path else find_ding()
     if src is None or not src.is_file():
         raise ResourceMissing(
-            f"the Ding German-English dictionary is not installed (looked in {', '.join(DING_PATHS)}); "
+            f"the Ding German-English dictionary is not installed "
+            f"(looked in {os.environ.get('AUDITOR_DING') or ', '.join(DING_PATHS)}); "
             f"install it with: {INSTALL_DING}"
         )
     cdir = _cache_dir(cache_dir)
@@ -490,9 +492,10 @@ def _cache_note(src: Path, cache_dir: str | os.PathLike[str] | None) -> str:
 
 
 def find_hunspell_dict(lang: str = HUNSPELL_LANG) -> Path | None:
-    """Base path (without extension) of the Hunspell dictionary for ``lang``."""
+    """Base path (without extension) of the Hunspell dictionary for ``lang``
+    (in ``$AUDITOR_HUNSPELL_DIR`` if set, and only there)."""
     env = os.environ.get("AUDITOR_HUNSPELL_DIR")
-    for d in ([env] if env else []) + list(HUNSPELL_DIRS):
+    for d in [env] if env else list(HUNSPELL_DIRS):
         base = Path(d) / lang
         if base.with_suffix(".dic").is_file() and base.with_suffix(".aff").is_file():
             return base
