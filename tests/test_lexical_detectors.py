@@ -140,6 +140,7 @@ def test_no_spelling_error_in_valid_german(res, text: str) -> None:  # type: ign
     [
         ("Putin werde nur einen Friedensabkommen aushandeln.", "einen Friedensabkommen"),
         ("Die USA erfüllen nicht diesen erwarteten fünf Prozentsatz.", "fünf Prozentsatz"),
+        ("Die USA erfüllen nicht diesen fünf Prozentsatz.", "fünf Prozentsatz"),
         ("Er sprach mit einem kleinen Regierung.", "einem kleinen Regierung"),
         ("Die Übertragung eines Pensionssystem dauert Jahre.", "eines Pensionssystem"),
         ("Er spielt mit den Kinder im Garten.", "den Kinder"),

@@ -268,7 +268,7 @@ def detect(ctx: SegmentContext, res: Any) -> list[Candidate]:
         noun = words[ni].text
         if is_acronym(noun) or not noun.isalpha() or len(noun) < 3:
             continue
-        if wi > 0 and words[wi - 1].text.lower() in DETERMINERS and ctx.adjacent(wi - 1):
+        if det is not None and wi > 0 and words[wi - 1].text.lower() in DETERMINERS and ctx.adjacent(wi - 1):
             continue  # "auf der einen Seite": the first determiner governs
         nlow = noun.lower()
         if any(

@@ -103,7 +103,7 @@ def transliteration(res: Any, word: str) -> str | None:
             continue
         if res.speller.check(w) or res.ding.has_de(w) or res.zipf(w, "de") >= LOAN_DE_ZIPF:
             return None
-        return m.group()[-3:] if m.group().endswith(("yy", "iy", "yi")) else m.group()[-2:]
+        return m.group()[-2:]
     return None
 
 
@@ -131,7 +131,7 @@ def detect(ctx: SegmentContext, res: Any) -> list[Candidate]:
                     w.end,
                     "untranslated",
                     0.6,
-                    f"'{w.text}' looks like an English transliteration (ending '{pat}'); German romanises"
+                    f"'{w.text}' looks like an English transliteration (ending '-{pat}'); German romanises"
                     f" Cyrillic names differently ({hint}, e.g. Kyjiw, Selenskyj, Lawrow)",
                 )
             )
