@@ -49,10 +49,19 @@ def test_calque_full_stop(res) -> None:  # type: ignore[no-untyped-def]
     assert got == [("Voller Stopp", "lexical.calque", "Punkt")]
 
 
+def test_calque_dead_end(res) -> None:  # type: ignore[no-untyped-def]
+    from auditor.engines.lexical import calques
+
+    got = run(calques, res, "Die Verhandlungen erreichten ein totes Ende.")
+    assert got == [("totes Ende", "lexical.calque", "Sackgasse")]
+
+
 @pytest.mark.parametrize(
     "text",
     [
         "Zum ersten Mal seit Jahren sinkt die Arbeitslosigkeit.",  # attested collocation
+        "Die Verhandlungen sind in einer Sackgasse; er ist das schwarze Schaf der Familie.",
+        "Wir feiern das neue Jahr und haben genügend Ressourcen.",  # compositional
         "Das ist gut genug für uns.",
         "Er nannte das ein „illusionäres Ziel“ und beendete die Rede mit einem Punkt.",
         "Präsident Putin benutzte sogar mein sehr starkes Kampagnen -Motto.",  # compound, not a phrase

@@ -105,15 +105,19 @@ def best_rendering(res: Any, renderings: tuple[str, ...]) -> str:
 
 
 def word_renderings(res: Any, word: str, k: int = 4) -> tuple[str, ...]:
-    """Top-``k`` single-word English renderings of a German word (form, then lemma), most
-    frequent first; memoised on ``res``."""
+    """Top-``k`` single-word English renderings of a German word, most frequent first;
+    memoised on ``res``. A capitalised form Ding lists itself ("Männer") is glossed by
+    its own entry only (a plural stays a plural); other words also by their lemma or
+    adjective stem ("Voller" -> full)."""
     memo: dict[tuple[str, int], tuple[str, ...]] = res.__dict__.setdefault("_wr_memo", {})
     key = (word, k)
     hit = memo.get(key)
     if hit is not None:
         return hit
     seen: dict[str, float] = {}
-    for rank, r in enumerate(renderings(res, word)[:30]):
+    # a word form with its own entry ("Männer" -> men) is glossed by it, not by its lemma
+    own = res.ding.de_en(word) if word[:1].isupper() else ()
+    for rank, r in enumerate((own or renderings(res, word))[:30]):
         low = r.lower()
         if " " in low or low in seen or not low.isalpha():
             continue
