@@ -920,7 +920,8 @@ def candidates_for_segment(
             parts = lex.compound_parts(t.text)
             if len(parts) >= 2:
                 src = " ".join(en_words[e].text for e in sorted(en_of_de[di]))
-                cands.append(Candidate("lexical.literal", t.start, t.end, "calque", 1.0,
+                unattested = z is not None and z < 1.0  # wordfreq never saw it: coined by the MT
+                cands.append(Candidate("lexical.literal", t.start, t.end, "calque", 1.0 if unattested else 0.6,
                                        f"“{t.text}” glues a word-for-word rendering of “{src}” "
                                        "into a compound no dictionary knows", None))  # fmt: skip
 
@@ -957,10 +958,11 @@ def candidates_for_segment(
 
 def _rarity(zipf: float | None) -> float:
     """Evidence strength of an unlinked German word: the rarer, the likelier an error
-    (an invented compound, a garbled or wrong word); 1 at Zipf <= 2.5, 0 at Zipf >= 4.5."""
+    (an invented compound, a garbled or wrong word); 1 at Zipf <= 2.5, 0 at Zipf >= 5
+    (wordfreq's Zipf scale: 3 = once per million words)."""
     if zipf is None:
         return 0.5
-    return max(0.0, min(1.0, (4.5 - zipf) / 2.0))
+    return max(0.0, min(1.0, (5.0 - zipf) / 2.5))
 
 
 def _omission_candidates(
