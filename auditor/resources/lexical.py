@@ -314,6 +314,12 @@ class Ding:
                 self._bi[k] = k in hits
         return {p for p, k in keys.items() if self._bi[k]}
 
+    def has_de_exact_many(self, terms: Any) -> set[str]:
+        """The terms Ding has with exactly their capitalisation (one query for all)."""
+        terms = list(terms)
+        self._rows_many(t.lower() for t in terms)
+        return {t for t in terms if t in self._rows[t.lower()]}
+
     def has_de_exact(self, term: str) -> bool:
         """True if Ding has ``term`` with exactly this capitalisation."""
         lk = term.lower()

@@ -109,6 +109,7 @@ def noun_tags(res: Any, noun: str) -> frozenset[str]:
     if "-" in noun:
         head = noun.rsplit("-", 1)[1]
         return noun_tags(res, head) if head[:1].isupper() else frozenset()
+    res.ding.has_de_exact_many([noun[i:].capitalize() for i in range(1, len(noun) - 3)])  # one query
     for i in range(1, len(noun) - 3):
         head = noun[i:].capitalize()
         if res.ding.has_de_exact(head):

@@ -161,9 +161,10 @@ def compound_gloss(res: Any, word: str) -> str | None:
     ("Verteidigungspartnerschaft" -> "defence partnership"); None if it does not split."""
     if len(word) < 8 or not word.isalpha():
         return None
-    for i in range(3, len(word) - 3):
-        head = word[i:].capitalize()
-        hren = res.ding.de_en(head)
+    heads = {i: word[i:].capitalize() for i in range(3, len(word) - 3)}
+    found = res.ding.lookup_de_many(heads.values())  # one query for every possible head
+    for i, head in heads.items():
+        hren = found[head][0]
         if not hren:
             continue
         mod = word[:i]
