@@ -328,3 +328,12 @@ def test_engine_reports_alignment_and_source_findings(res: Any) -> None:
     ann = result.segments[0].annotations["lexical"]
     blob = json.dumps(ann)
     assert '"alignment"' in blob and '"source_words"' in blob
+
+
+@needs_resources
+def test_separable_verb_is_aligned_through_its_particle(res: Any) -> None:
+    en = "But she found that the study was wrong."
+    de = "Aber sie stellte fest, dass die Studie falsch war."
+    _, _, (ann,) = _run(res, en, de)
+    pairs = {(ann["target_words"][d], ann["source_words"][e]) for d, e in ann["alignment"]}
+    assert {("stellte", "found"), ("fest", "found")} <= pairs

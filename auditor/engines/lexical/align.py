@@ -581,9 +581,43 @@ def _cognate(a: str, b: str) -> bool:
     return difflib.SequenceMatcher(None, fa, fb).ratio() >= 0.82
 
 
-def align_tokens(de_words: Sequence[Token], en_words: Sequence[Token], lex: _Lexicon) -> list[Link]:
-    """All evidence links between German and English words (many-to-many)."""
+_PARTICLES = frozenset(
+    "ab an auf aus bei dar ein fest fort her hin los mit nach statt teil vor weg zu zurück zusammen".split()
+)
+
+
+def _separable_verbs(
+    de_words: Sequence[Token], lex: _Lexicon, text: str | None
+) -> dict[int, tuple[str, ...]]:
+    """Ding renderings of separable verbs split over a clause ("stellte ... fest" →
+    ``feststellen``), for both the verb and its particle (word index → renderings)."""
+    out: dict[int, tuple[str, ...]] = {}
+    if text is None:
+        return out
+    for pi, p in enumerate(de_words):
+        if p.text not in _PARTICLES:
+            continue
+        rest = text[p.end : p.end + 3].lstrip()
+        if rest and rest[0].isalnum():
+            continue  # not at the end of a clause
+        for vi in range(pi - 1, max(-1, pi - 12), -1):
+            v = de_words[vi]
+            if not v.text.islower() or v.text in DE_STOP:
+                continue
+            tr = lex._lookup_de(p.text + lex.de_lemma(v.text))
+            if tr:
+                out[vi] = out[pi] = tr
+                break
+    return out
+
+
+def align_tokens(
+    de_words: Sequence[Token], en_words: Sequence[Token], lex: _Lexicon, text: str | None = None
+) -> list[Link]:
+    """All evidence links between German and English words (many-to-many). ``text`` (the
+    document the German tokens index into) enables separable-verb lookups."""
     links: list[Link] = []
+    separable = _separable_verbs(de_words, lex, text)
     en_lower = [t.text.lower() for t in en_words]
     en_stems = [lex.en_keys(w) for w in en_lower]
     en_is_content = [is_en_content(t) for t in en_words]
@@ -600,7 +634,7 @@ def align_tokens(de_words: Sequence[Token], en_words: Sequence[Token], lex: _Lex
         if t.kind != "word" or di in linked_de:
             continue
         low = t.text.lower()
-        content = is_de_content(t)
+        content = is_de_content(t) or di in separable
         found = False
         for ei, el in enumerate(en_lower):
             if el == low and len(low) >= 2 and (content or en_is_content[ei]):
@@ -618,6 +652,8 @@ def align_tokens(de_words: Sequence[Token], en_words: Sequence[Token], lex: _Lex
             continue
         stems, _known, parts = lex.de_info(t.text)
         cands = {lex.de_lemma(t.text).lower(), low} | {p.lower() for p in parts}
+        if di in separable:
+            stems = stems | {st for r in separable[di] for st in _en_content_stems(r)}
         for ei, st in enumerate(en_stems):
             if not en_is_content[ei]:
                 continue
@@ -769,7 +805,7 @@ def candidates_for_segment(
     lex = _lexicon(res)
     de_words = _word_tokens(tokens)
     en_words = list(_source_tokens(source))
-    links = align_tokens(de_words, en_words, lex)
+    links = align_tokens(de_words, en_words, lex, text)
     pairs = select_alignment(links, len(de_words), len(en_words))
     linked_de = {lk.de for lk in links}
     linked_en = {lk.en for lk in links}
