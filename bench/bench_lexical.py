@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -36,12 +37,20 @@ def _cmd(*args: str) -> list[str]:
     return cmd
 
 
-def _run(cmd: list[str]) -> float:
+CPU: dict[str, float] = {}
+
+
+def _run(cmd: list[str], label: str | None = None) -> float:
+    """Wall time of ``cmd``; its CPU time (user + system) is stored under ``label``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy())
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode not in (0, 1):  # 1 may mean "findings present" for some commands
         sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    if label:
+        CPU[label] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return elapsed
 
 
@@ -62,10 +71,14 @@ def main() -> None:
             encoding="utf-8",
         )
         out = str(tmpd / "out.jsonl")
-        base = _run(_cmd("score", str(one), "--engine", "rules,lexical", "--format", "jsonl", "-o", out))
-        wall_src = _run(_cmd("score", str(DEV), "--engine", "rules,lexical", "--format", "jsonl", "-o", out))
+        base = _run(
+            _cmd("score", str(one), "--engine", "rules,lexical", "--format", "jsonl", "-o", out), "base"
+        )
+        wall_src = _run(
+            _cmd("score", str(DEV), "--engine", "rules,lexical", "--format", "jsonl", "-o", out), "src"
+        )
         wall_mono = _run(
-            _cmd("score", str(mono), "--engine", "rules,lexical", "--format", "jsonl", "-o", out)
+            _cmd("score", str(mono), "--engine", "rules,lexical", "--format", "jsonl", "-o", out), "mono"
         )
     print(
         json.dumps(
@@ -78,11 +91,15 @@ def main() -> None:
                     "dev_with_source_segments_per_s": round(n / max(1e-9, wall_src - base), 1),
                     "dev_target_only_wall_s": round(wall_mono, 2),
                     "dev_target_only_segments_per_s": round(n / max(1e-9, wall_mono - base), 1),
+                    "dev_with_source_segments_per_cpu_s": round(n / max(1e-9, CPU["src"] - CPU["base"]), 1),
+                    "dev_target_only_segments_per_cpu_s": round(n / max(1e-9, CPU["mono"] - CPU["base"]), 1),
                     "one_line_warm_wall_s": round(startup, 3),
+                    "load_average_1min": round(os.getloadavg()[0], 2),
                     "target": ">= 100 segments/s; one line < 1.5 s",
                 },
                 "notes": "auditor score --engine rules,lexical (taskset -c 0 when available); segments/s "
-                "excludes the process start-up measured on the one-line file; cache warm",
+                "excludes the process start-up measured on the one-line file; cache warm; per_cpu_s figures "
+                "use the child's user+system CPU time, which a busy machine does not inflate",
             }
         )
     )
