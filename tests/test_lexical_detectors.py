@@ -99,6 +99,7 @@ def test_transliterations(res) -> None:  # type: ignore[no-untyped-def]
         "Der Shutdown in den USA dauert an; das Team ist cool geblieben.",
         "Die Breaking-News-Benachrichtigungen kamen per E-Mail.",  # English inside a German compound
         "Rutte sagte der Associated Press, dass er zufrieden sei.",  # an English name used in German
+        "Er studierte an der University of California, die Bewegung Fridays for Future wuchs.",
     ],
 )
 def test_no_leftover_in_german(res, text: str) -> None:  # type: ignore[no-untyped-def]

@@ -11,7 +11,10 @@ A word is an English leftover when German does not have it and English does:
   similar frequencies and pass; a capitalised loanword common in German text (German
   Zipf >= :data:`LOAN_DE_ZIPF`, e.g. "Shutdown") passes unless English is far more
   frequent still (weaker tier, see :data:`WEAK_LOAN_DE_ZIPF`), and never inside a
-  multiword name ("Associated Press": German text already uses it as it is);
+  multiword name ("Associated Press": German text already uses it as it is); English
+  connectors inside a capitalised English name ("University of California") are part
+  of the name, not leftovers (measured: 16 such findings on dev.jsonl, 7 on a gold
+  span; 32 / 11 on dev_wordqe_mlqepe.jsonl);
 * (lingua, if :data:`USE_LINGUA` is set, must not say the word is German; measured
   without effect on dev, so off by default.)
 
@@ -48,6 +51,24 @@ LOAN_DE_ZIPF = 2.5
 WEAK_LOAN_DE_ZIPF = 3.5
 WEAK_MIN_GAP = 1.5
 WEAK_STRENGTH = 0.4
+
+
+_EN_CONNECTORS = frozenset("of and the for on at in to a an de du la von".split())
+
+
+def _name_connector(ctx: SegmentContext, i0: int, i1: int) -> bool:
+    """words[i0..i1] are English connectors (and capitalised words) inside a capitalised
+    English name: a capitalised word right before, and a capitalised word right after or
+    at the end ("of California", "of the West")."""
+    ws = ctx.words
+    run = ws[i0 : i1 + 1]
+    if not run[0].text[:1].islower():
+        return False
+    if any(w.text[:1].islower() and w.text not in _EN_CONNECTORS for w in run):
+        return False
+    before = i0 > 0 and ctx.adjacent(i0 - 1) and ws[i0 - 1].text[:1].isupper()
+    after = i1 + 1 < len(ws) and ctx.adjacent(i1) and ws[i1 + 1].text[:1].isupper()
+    return bool(before and (after or run[-1].text[:1].isupper()))
 
 
 def _in_name_run(ctx: SegmentContext, i: int) -> bool:
@@ -166,6 +187,9 @@ def detect(ctx: SegmentContext, res: Any) -> list[Candidate]:
                 and res.zipf(nxt, "en") - res.zipf(nxt, "de") >= 0.5
             ):
                 end = words[k].end
+        if _name_connector(ctx, flagged[i][0], flagged[j][0]):
+            i = j + 1
+            continue  # "University of California", "Fridays for Future": part of an English name
         strength = max(s for _, s in flagged[i : j + 1])
         text = ctx.doc_slice(a.start, end)
         out.append(
