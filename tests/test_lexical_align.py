@@ -337,3 +337,14 @@ def test_separable_verb_is_aligned_through_its_particle(res: Any) -> None:
     _, _, (ann,) = _run(res, en, de)
     pairs = {(ann["target_words"][d], ann["source_words"][e]) for d, e in ann["alignment"]}
     assert {("stellte", "found"), ("fest", "found")} <= pairs
+
+
+@needs_resources
+def test_english_words_in_capitals_are_not_names(res: Any) -> None:
+    en = "Woman STRIPS TO NOTHING in Walmart to prove she didn't steal"
+    de = "Frau STRIPS TO NOTHING in Walmart zu beweisen, dass sie nicht stehlen"
+    cands, _, _ = _run(res, en, de)
+    assert [de[c.start : c.end] for c in cands if c.detector == "lexical.untranslated"] == [
+        "STRIPS",
+        "NOTHING",
+    ]

@@ -838,13 +838,18 @@ def candidates_for_segment(
     if not whole_copy:
         for i in copied_foreign:
             t = de_words[i]
-            src_tok = next(e for e in en_words if e.text.lower() == t.text.lower())
-            name_like = src_tok.text[:1].isupper() and src_tok.start not in sent_starts
-            if name_like or len(t.text) < 3 or t.kind != "word":
+            if len(t.text) < 3 or t.kind != "word":
                 continue
+            src_tok = next(e for e in en_words if e.text.lower() == t.text.lower())
             ze, zd = lex.zipf_en(t.text.lower()), lex.zipf_de(t.text)
             if ze is not None and ze < 2.5:
                 continue  # not an English word either: a name or a code, not a leftover
+            # a capitalised source word mid-sentence is a name unless it is a common English
+            # word written in capitals ("Woman STRIPS TO NOTHING")
+            name_like = src_tok.text[:1].isupper() and src_tok.start not in sent_starts
+            shouting = src_tok.text.isupper() and len(src_tok.text) >= 3 and (ze or 0) >= 3.0
+            if name_like and not shouting:
+                continue
             strength = 0.75 if ze is not None and zd is not None and ze >= zd + 1.0 else 0.4
             cands.append(Candidate("lexical.untranslated", t.start, t.end, "untranslated", strength,
                                    f"“{t.text}” is copied untranslated from the source", None))  # fmt: skip
