@@ -179,6 +179,7 @@ def test_agreement_errors(res, text: str, span: str) -> None:  # type: ignore[no
         "Er telefonierte mit dem ukrainischen Präsidenten, den Gedanken eines anderen Menschen folgend.",
         "Die europäischen Verbündeten und die ehemalige First Lady kauften ein großes Haus.",
         "Dampfen, bei dem eine Mischung inhaliert wird, ist eines der Probleme.",
+        "Er schloss sich den Bolschewiki an, an den Ufern des Rheins und des Kongo.",
     ],
 )
 def test_no_agreement_error_in_correct_german(res, text: str) -> None:  # type: ignore[no-untyped-def]

@@ -109,8 +109,14 @@ def noun_tags(res: Any, noun: str) -> frozenset[str]:
     if "-" in noun:
         head = noun.rsplit("-", 1)[1]
         return noun_tags(res, head) if head[:1].isupper() else frozenset()
-    res.ding.has_de_exact_many([noun[i:].capitalize() for i in range(1, len(noun) - 3)])  # one query
-    for i in range(1, len(noun) - 3):
+    for suf in ("es", "s"):  # a genitive form: "Rheins" -> "Rhein"
+        if noun.endswith(suf) and len(noun) - len(suf) >= 3 and res.ding.has_de_exact(noun[: -len(suf)]):
+            t = res.ding.tags(noun[: -len(suf)])
+            if t & {"m", "n"}:
+                return frozenset(t & {"m", "n"})
+    # compound head: modifier of 3+ letters, head of 4+ letters
+    res.ding.has_de_exact_many([noun[i:].capitalize() for i in range(3, len(noun) - 3)])  # one query
+    for i in range(3, len(noun) - 3):
         head = noun[i:].capitalize()
         if res.ding.has_de_exact(head):
             t = res.ding.tags(head)
@@ -203,6 +209,12 @@ def _declension(ctx: SegmentContext, res: Any, wi: int) -> Candidate | None:
     )
 
 
+def _proper_noun(res: Any, noun: str) -> bool:
+    """Ding renders the noun as an English proper noun (capitalised or identical)."""
+    ren = res.ding.de_en(noun)
+    return any(e[:1].isupper() or e.lower() == noun.lower() for e in ren)
+
+
 def _genders(tags: frozenset[str]) -> set[str]:
     return {g for g in "mfn" if g in tags}
 
@@ -284,7 +296,7 @@ def detect(ctx: SegmentContext, res: Any) -> list[Candidate]:
                 low == "den"
                 and "pl" in tags
                 and res.ding.has_de_exact(noun)
-                and not noun.endswith(("n", "s"))
+                and noun.endswith(("e", "er", "el"))  # native plurals; "den Bolschewiki" stays
                 and not _pronoun_context(ctx, wi)
                 and not (wi > 0 and words[wi - 1].text.lower() in DETERMINERS)
             ):
@@ -313,7 +325,7 @@ def detect(ctx: SegmentContext, res: Any) -> list[Candidate]:
                     and "pl" not in tags
                     and res.ding.has_de_exact(noun)
                     and not noun.endswith(_INVARIABLE_GEN)
-                    and noun.lower() not in {e.lower() for e in res.ding.de_en(noun)}  # names: "des Iran"
+                    and not _proper_noun(res, noun)  # names: "des Iran", "des Kongo"
                 ):
                     out.append(
                         Candidate(
