@@ -348,3 +348,12 @@ def test_english_words_in_capitals_are_not_names(res: Any) -> None:
         "STRIPS",
         "NOTHING",
     ]
+
+
+@needs_resources
+def test_numbers_with_scales_times_and_dates_match(res: Any) -> None:
+    en = "It costs $5m. It was 11:30 p.m. on 3/4/2020."
+    de = "Es kostet 5 Mio. $. Es war 23:30 Uhr am 3.4.2020."
+    cands, findings, _ = _run(res, en, de)
+    assert not [c for c in cands if c.detector in ("lexical.number", "lexical.entity")]
+    assert findings == []

@@ -249,6 +249,8 @@ def _number_values(words: Sequence[Token], german: bool) -> list[tuple[int, floa
         elif t.kind != "number":
             continue
         parts = re.split(r"[:/]", t.text)
+        if len(parts) == 1 and _parse_number(t.text, german) is None:
+            parts = re.split(r"[.,]", t.text)  # a date such as 3.4.2020
         if len(parts) > 1:  # times, dates, fractions: compare the parts
             for p in parts:
                 v = _parse_number(p, german)
@@ -628,6 +630,9 @@ def align_tokens(
         for ei, ev, ealts in en_nums:
             if dalts & _equivalents(ev) or _equivalents(dv) & ealts:
                 links.append(Link(di, ei, "number"))
+                nxt = di + 1
+                if nxt < len(de_words) and de_words[nxt].text.lower().rstrip(".") in _DE_SCALE:
+                    links.append(Link(nxt, ei, "number"))  # "5 Mio." = "$5m"
     linked_de = {lk.de for lk in links}
     en_german: dict[int, frozenset[str]] = {}
     for di, t in enumerate(de_words):
