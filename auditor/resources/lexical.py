@@ -50,7 +50,7 @@ INSTALL_HUNSPELL = "sudo apt-get install libhunspell-dev && pip install hunspell
 INSTALL_PIP = "pip install {}   (or: make setup)"
 
 #: bump when the compiled format or the parser changes
-DING_CACHE_FORMAT = 6
+DING_CACHE_FORMAT = 7
 #: bump when the compiled wordfreq/simplemma tables change
 TABLE_CACHE_FORMAT = 5
 #: entries longer than this (words) are examples or definitions, not terms
