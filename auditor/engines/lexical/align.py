@@ -679,12 +679,15 @@ def align_tokens(
     return links
 
 
+_KIND_RANK = {"number": 0, "identical": 0, "dict": 1, "cognate": 2}
+
+
 def select_alignment(links: Sequence[Link], n_de: int, n_en: int) -> list[tuple[int, int]]:
     """Prune many-to-many evidence to the links closest to the diagonal: for each German
     word its best English partner and for each English word its best German partner."""
     if not links:
         return []
-    rank = {"number": 0, "identical": 0, "dict": 1, "cognate": 2}
+    rank = _KIND_RANK
 
     def cost(lk: Link) -> tuple[int, float]:
         return rank[lk.kind], abs(lk.de / max(n_de, 1) - lk.en / max(n_en, 1))
@@ -816,7 +819,7 @@ def candidates_for_segment(
     linked_en = {lk.en for lk in links}
     cands: list[Candidate] = []
     if not de_words or not en_words:
-        return cands, _annotation(de_words, en_words, pairs, [], [])
+        return cands, _annotation(de_words, en_words, pairs, [], links)
 
     window = _source_window(segment, sdoc, source, en_words, linked_en)
     sent_starts = {a for a, _ in split_sentences(source)}
@@ -998,7 +1001,7 @@ def candidates_for_segment(
             for ei in range(window[0], window[1])
             if ei not in linked_en and is_en_content(en_words[ei]) and en_words[ei].kind == "word"
         ]
-    ann = _annotation(de_words, en_words, pairs, unaligned_src, [c for c in cands])
+    ann = _annotation(de_words, en_words, pairs, unaligned_src, links)
     return cands, ann
 
 
@@ -1041,20 +1044,22 @@ def _annotation(
     en_words: Sequence[Token],
     pairs: Sequence[tuple[int, int]],
     unaligned_src: Sequence[int],
-    cands: Sequence[Candidate],
+    links: Sequence[Link],
 ) -> dict[str, Any]:
+    """The JSON annotation: word lists, alignment pairs and their evidence, gaps."""
+    kind = {(lk.de, lk.en): lk.kind for lk in sorted(links, key=lambda lk: _KIND_RANK[lk.kind], reverse=True)}
     aligned_de = {d for d, _ in pairs}
+    countable = [i for i, t in enumerate(de_words) if is_de_content(t) or t.kind == "number"]
     return {
         "alignment": [[d, e] for d, e in pairs],
+        "link_kinds": [kind.get((d, e), "dict") for d, e in pairs],
         "target_words": [t.text for t in de_words],
         "source_words": [t.text for t in en_words],
         "unaligned_source": [en_words[i].text for i in unaligned_src],
         "unaligned_target": [
-            t.text for i, t in enumerate(de_words) if i not in aligned_de and is_de_content(t)
+            de_words[i].text for i in countable if i not in aligned_de and de_words[i].kind == "word"
         ],
-        "coverage": round(
-            len(aligned_de) / max(1, sum(1 for t in de_words if is_de_content(t) or t.kind == "number")), 4
-        ),
+        "coverage": round(sum(1 for i in countable if i in aligned_de) / max(1, len(countable)), 4),
     }
 
 
