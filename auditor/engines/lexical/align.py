@@ -287,10 +287,20 @@ def _equivalents(v: float) -> set[float]:
 # --------------------------------------------------------------------------- lexicon
 
 
+class _TableLemmatizer:
+    """simplemma's ``lemmatize(word, lang=...)`` call shape over the compiled lemma table."""
+
+    def __init__(self, table: Any) -> None:
+        self.table = table
+
+    def lemmatize(self, word: str, lang: str = "de") -> str:
+        return str(self.table.lemmatize(word, lang))
+
+
 class _Lexicon:
     """Cached dictionary views over one Ding instance."""
 
-    def __init__(self, ding: DingLike, speller: Any = None, wordfreq: Any = None) -> None:
+    def __init__(self, ding: DingLike, speller: Any = None, wordfreq: Any = None, lemmas: Any = None) -> None:
         self.ding = ding
         self.speller = speller
         self.wordfreq = wordfreq
@@ -300,13 +310,18 @@ class _Lexicon:
         self._split_cache: dict[str, tuple[str, ...]] = {}
         self._lookup_cache: dict[str, tuple[str, ...]] = {}
         self._zipf_cache: dict[tuple[str, str], float | None] = {}
+        # The compiled lemma table (resources.lexical.LemmaTable) when the engine has one:
+        # importing simplemma itself costs seconds of dictionary loading per process.
         self._simplemma: Any = None
-        try:
-            import simplemma
+        if lemmas is not None:
+            self._simplemma = _TableLemmatizer(lemmas)
+        else:
+            try:
+                import simplemma
 
-            self._simplemma = simplemma
-        except ImportError:  # pragma: no cover - optional
-            self._simplemma = None
+                self._simplemma = simplemma
+            except ImportError:  # pragma: no cover - optional
+                self._simplemma = None
 
     # German ------------------------------------------------------------------
     def de_lemma(self, word: str) -> str:
@@ -536,7 +551,12 @@ def _lexicon(res: Any) -> _Lexicon:
     key = id(ding)
     hit = _LEXICA.get(key)
     if hit is None or hit[0] is not ding:
-        hit = (ding, _Lexicon(ding, getattr(res, "speller", None), getattr(res, "wordfreq", None)))
+        hit = (
+            ding,
+            _Lexicon(
+                ding, getattr(res, "speller", None), getattr(res, "wordfreq", None), getattr(res, "lemmas", None)
+            ),
+        )
         _LEXICA[key] = hit
     return hit[1]
 
@@ -580,7 +600,9 @@ def _cognate(a: str, b: str) -> bool:
         common += 1
     if common >= 6 or common >= 0.8 * n:
         return True
-    return difflib.SequenceMatcher(None, fa, fb).ratio() >= 0.82
+    matcher = difflib.SequenceMatcher(None, fa, fb)
+    # real_quick_ratio/quick_ratio are upper bounds of ratio: cheap rejections first.
+    return matcher.real_quick_ratio() >= 0.82 and matcher.quick_ratio() >= 0.82 and matcher.ratio() >= 0.82
 
 
 _PARTICLES = frozenset(
