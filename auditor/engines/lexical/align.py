@@ -294,6 +294,8 @@ class _TableLemmatizer:
         self.table = table
 
     def lemmatize(self, word: str, lang: str = "de") -> str:
+        if lang == "de" and len(word) > 1 and word.isupper():
+            return word  # as simplemma: an all-capitals German token is not lemmatised
         return str(self.table.lemmatize(word, lang))
 
 
