@@ -64,7 +64,7 @@ def severity_confidence(detector: str, strength: float) -> tuple[Any, float, flo
 
         if detector in load_calibration().get("detectors", {}):
             sev, conf = calibrate(detector, strength)
-            return sev, conf, emit_threshold(detector)
+            return sev, conf, emit_threshold(detector, strength)
     except ImportError:  # pragma: no cover - calibration module absent
         pass
     dsev, dconf = _DEFAULTS.get(detector, ("minor", 0.3))
@@ -183,6 +183,7 @@ class LexicalEngine(Engine):
                 found, ann = self._align(doc, seg, tokenize(seg.text, seg.start), self.res)
                 findings.extend(found)
                 if ann:
-                    annotations.setdefault(seg.index, {})["alignment"] = ann
+                    # Flat: segments[i].lexical.alignment holds the [de, en] word index pairs.
+                    annotations.setdefault(seg.index, {}).update(ann)
         findings.sort(key=lambda f: (f.start, f.end, f.detector))
         return EngineOutput(findings=tuple(findings), annotations=annotations)
