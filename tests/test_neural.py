@@ -68,12 +68,16 @@ def trained_pair(tmp_path_factory) -> Path:
 def trained_engine(trained_pair, tmp_path_factory):
     from auditor.engines.neural import NeuralEngine
 
-    return NeuralEngine(model_dir=str(trained_pair), threads=1, device="cpu",
-                        cache_dir=str(tmp_path_factory.mktemp("nc")))
+    return NeuralEngine(
+        model_dir=str(trained_pair), threads=1, device="cpu", cache_dir=str(tmp_path_factory.mktemp("nc"))
+    )
 
 
 def _docs(*texts_and_sources):
-    return [segment_document(Document(path=f"d{i}", text=t, source=s)) for i, (t, s) in enumerate(texts_and_sources)]
+    return [
+        segment_document(Document(path=f"d{i}", text=t, source=s))
+        for i, (t, s) in enumerate(texts_and_sources)
+    ]
 
 
 # -- pure helpers ------------------------------------------------------------------------
@@ -83,9 +87,16 @@ def test_piece_spans_survive_normalisation():
     spans = piece_spans(text, pieces)
     got = [text[a:b] for a, b in spans]
     assert got == ["Die", "Kat", "ze", "", "…", "", "ﬁ", "el", "", "„", "hier", "“"]
-    assert [w.text for w in split_words("Trump-Verwaltung, 3 Zölle.")] == ["Trump-Verwaltung", ",", "3", "Zölle", "."]
+    assert [w.text for w in split_words("Trump-Verwaltung, 3 Zölle.")] == [
+        "Trump-Verwaltung",
+        ",",
+        "3",
+        "Zölle",
+        ".",
+    ]
 
 
+@pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
 def test_our_ids_equal_marian_tokenizer_ids(random_pair):
     from transformers import MarianTokenizer
 
@@ -113,9 +124,16 @@ def test_thresholds_fit_and_severity():
     assert not d.calibrated and "uncalibrated" in d.origin
     assert severity_of(Run(0, 0, 0, 1, -20.0, -20.0, 0), d) == "major"
     assert severity_of(Run(0, 0, 0, 1, -7.0, -7.0, 0), d) == "minor"
-    assert 0.5 <= confidence_of(Run(0, 0, 0, 1, -7.0, -7.0, 0), d) < confidence_of(Run(0, 0, 0, 1, -30, -30, 0), d) <= 0.9
-    words, labs = word_labels("Ein Hund bellt laut .", [{"start": 4, "end": 8, "severity": "major"},
-                                                         {"start": 14, "end": 15, "severity": "minor"}])
+    assert (
+        0.5
+        <= confidence_of(Run(0, 0, 0, 1, -7.0, -7.0, 0), d)
+        < confidence_of(Run(0, 0, 0, 1, -30, -30, 0), d)
+        <= 0.9
+    )
+    words, labs = word_labels(
+        "Ein Hund bellt laut .",
+        [{"start": 4, "end": 8, "severity": "major"}, {"start": 14, "end": 15, "severity": "minor"}],
+    )
     assert [w.text for w in words] == ["Ein", "Hund", "bellt", "laut", "."] and labs == [0, 2, 0, 0, 0]
 
 
@@ -160,6 +178,43 @@ def test_missing_models_clear_error_and_nothing_downloaded(tmp_path):
     assert all(s.found for s in statuses if s.name.startswith("python package"))
 
 
+def test_local_files_only_unless_download_allowed(random_pair, monkeypatch):
+    import transformers
+
+    from auditor.engines.neural import NeuralEngine
+    from auditor.engines.neural.loading import load_model, pick_device
+
+    calls: list[dict] = []
+    for cls in (transformers.MarianMTModel, transformers.MarianTokenizer):
+        orig = cls.from_pretrained
+
+        def spy(*a, _orig=orig, **k):
+            calls.append(k)
+            return _orig(*a, **k)
+
+        monkeypatch.setattr(cls, "from_pretrained", staticmethod(spy))
+    NeuralEngine(model_dir=str(random_pair), threads=1, cache_dir="off")
+    assert len(calls) == 4 and all(k.get("local_files_only") is True for k in calls)
+
+    # explicitly allowed: the (empty) HF cache gives way to a hub download, and only then
+    # does loading pass local_files_only=False (stopped here before any network access)
+    locs = res.resolve_models(allow_download=True)
+    assert locs["de-en"].origin == "hub-download" and locs["de-en"].path == "Helsinki-NLP/opus-mt-de-en"
+    calls.clear()
+
+    class Stop(Exception):
+        pass
+
+    def stop(*a, **k):
+        calls.append(k)
+        raise Stop
+
+    monkeypatch.setattr(transformers.MarianTokenizer, "from_pretrained", staticmethod(stop))
+    with pytest.raises(Stop):
+        load_model(locs["de-en"], pick_device("cpu"), allow_download=True)
+    assert calls == [{"local_files_only": False}]
+
+
 def test_import_is_light():
     code = (
         "import sys, auditor.engines.neural as n, auditor.resources.models as m, auditor.cli.models_cmd;"
@@ -194,7 +249,7 @@ def test_engine_outputs_on_random_pair(random_pair, tmp_path):
             json.dumps(ann)
         for f in out.findings:
             assert f.detector in ("neural.forced_decoding", "neural.round_trip")
-            assert f.text == doc.document.text[f.start:f.end]
+            assert f.text == doc.document.text[f.start : f.end]
     assert outs[1].annotations[0]["english"] == "source"
     assert outs[0].annotations[0]["english"] == "back_translation"
     assert "chrF:nrefs:1" in eng.signature() and "local-" in eng.signature()
@@ -220,39 +275,11 @@ def test_translation_cache_skips_done_work(random_pair, tmp_path):
     assert second.cache.hits > 0
 
 
-def _writer(path: str, start: int) -> None:
-    from auditor.engines.neural.cache import TranslationCache
-
-    c = TranslationCache(path)
-    for i in range(start, start + 200, 20):
-        c.put_many((f"k{j}", f"v{j}") for j in range(i, i + 20))
-        c.get_many([f"k{j}" for j in range(0, 400, 7)])
-    c.close()
-
-
-def test_cache_shared_by_two_processes(tmp_path):
-    import multiprocessing as mp
-
-    from auditor.engines.neural.cache import TranslationCache
-
-    path = str(tmp_path / "shared.sqlite")
-    ctx = mp.get_context("spawn")
-    procs = [ctx.Process(target=_writer, args=(path, s)) for s in (0, 100)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(60)
-        assert p.exitcode == 0
-    c = TranslationCache(path)
-    assert len(c) == 300 and c.get_many(["k0", "k299"]) == {"k0": "v0", "k299": "v299"}
-
-
 # -- the overfitted pair: real behaviour -------------------------------------------------
 def test_forced_decoding_flags_an_inserted_span(trained_engine):
     clean = "Der Hund singt zu Hause."
     bad = "Der Hund singt Banane zu Hause."
-    docs = _docs((f"{clean}\n{bad}", "The dog sings at home.\nThe dog sings at home."),
-                 (bad, None))
+    docs = _docs((f"{clean}\n{bad}", "The dog sings at home.\nThe dog sings at home."), (bad, None))
     with_source, without_source = trained_engine.analyze_many(docs)
     fd = [f for f in with_source.findings if f.detector == "neural.forced_decoding"]
     assert fd, "the inserted word was not flagged"
@@ -272,19 +299,32 @@ def test_batching_does_not_change_results(trained_pair):
     from auditor.engines.neural import NeuralEngine
 
     docs = _docs(("\n".join(d for _, d in tiny_marian.PAIRS[:9]) + "\nDer Hund singt Banane zu Hause.", None))
-    one = NeuralEngine(model_dir=str(trained_pair), threads=1, batch_size=1, cache_dir="off").analyze_many(docs)[0]
-    many = NeuralEngine(model_dir=str(trained_pair), threads=1, batch_size=4, cache_dir="off").analyze_many(docs)[0]
+    one = NeuralEngine(model_dir=str(trained_pair), threads=1, batch_size=1, cache_dir="off").analyze_many(
+        docs
+    )[0]
+    many = NeuralEngine(model_dir=str(trained_pair), threads=1, batch_size=4, cache_dir="off").analyze_many(
+        docs
+    )[0]
     for i, ann in one.annotations.items():
         other = many.annotations[i]
         for key in ("back_translation", "round_trip", "chrf", "alignment", "de_words"):
             assert ann[key] == other[key], (i, key)
         assert ann["mean_logprob"] == pytest.approx(other["mean_logprob"], abs=1e-2)
-    assert [(f.start, f.end, f.severity) for f in one.findings] == [(f.start, f.end, f.severity) for f in many.findings]
+    assert [(f.start, f.end, f.severity) for f in one.findings] == [
+        (f.start, f.end, f.severity) for f in many.findings
+    ]
 
 
 def test_alignment_links_learned_words(trained_engine):
-    gold = {"Katze": "cat", "Hund": "dog", "Kind": "child", "schläft": "sleeps", "singt": "sings",
-            "Garten": "garden", "Hause": "home"}
+    gold = {
+        "Katze": "cat",
+        "Hund": "dog",
+        "Kind": "child",
+        "schläft": "sleeps",
+        "singt": "sings",
+        "Garten": "garden",
+        "Hause": "home",
+    }
     docs = _docs(("\n".join(d for _, d in tiny_marian.PAIRS), "\n".join(e for e, _ in tiny_marian.PAIRS)))
     out = trained_engine.analyze_many(docs)[0]
     correct = proposed = expected = 0
@@ -339,8 +379,22 @@ def test_cli_score_end_to_end(trained_pair, tmp_path):
     de.write_text("Der Hund singt zu Hause.\nDer Hund singt Banane zu Hause.\n", encoding="utf-8")
     en = tmp_path / "src.en.txt"
     en.write_text("The dog sings at home.\nThe dog sings at home.\n", encoding="utf-8")
-    args = ["score", str(de), "--source", str(en), "--engine", "neural", "--model-dir", str(trained_pair),
-            "--format", "json", "--threads", "1", "--cache-dir", str(tmp_path / "cache")]
+    args = [
+        "score",
+        str(de),
+        "--source",
+        str(en),
+        "--engine",
+        "neural",
+        "--model-dir",
+        str(trained_pair),
+        "--format",
+        "json",
+        "--threads",
+        "1",
+        "--cache-dir",
+        str(tmp_path / "cache"),
+    ]
     result = runner.invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)

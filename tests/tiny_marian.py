@@ -88,7 +88,9 @@ def build_tokenizer_files(work: Path, vocab_size: int = 200) -> dict[str, Path]:
     return {"en": work / "en.model", "de": work / "de.model", "vocab": vocab_path}
 
 
-def _make_direction(files: dict[str, Path], src: str, tgt: str, out: Path, d_model: int, seed: int, heads: int = 2):
+def _make_direction(
+    files: dict[str, Path], src: str, tgt: str, out: Path, d_model: int, seed: int, heads: int = 2
+):
     import torch
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 

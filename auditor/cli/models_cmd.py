@@ -21,7 +21,9 @@ def models_group() -> None:
 
 
 @models_group.command("list")
-@click.option("--model-dir", type=click.Path(file_okay=False), default=None, help="Folder holding de-en/ and en-de/.")
+@click.option(
+    "--model-dir", type=click.Path(file_okay=False), default=None, help="Folder holding de-en/ and en-de/."
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def list_command(model_dir: str | None, as_json: bool) -> None:
     """Show each model direction: found or missing, path, revision, where it was found.
@@ -36,9 +38,13 @@ def list_command(model_dir: str | None, as_json: bool) -> None:
     else:
         for loc in locations.values():
             if loc.found:
-                click.echo(f"ok       {loc.direction}  {loc.model_id}  revision {loc.revision}  {loc.path}  ({loc.origin})")
+                click.echo(
+                    f"ok       {loc.direction}  {loc.model_id}  revision {loc.revision}  {loc.path}  ({loc.origin})"
+                )
             else:
-                click.echo(f"MISSING  {loc.direction}  {loc.model_id}  (looked in {loc.expected}, {loc.origin})")
+                click.echo(
+                    f"MISSING  {loc.direction}  {loc.model_id}  (looked in {loc.expected}, {loc.origin})"
+                )
         if not all(loc.found for loc in locations.values()):
             click.echo("get them with:")
             for c in install_commands(model_dir):
@@ -74,18 +80,35 @@ def download_command(target: str | None, direction: str, revision: str | None) -
 
 
 @models_group.command("calibrate")
-@click.option("--dev", "dev_path", type=click.Path(exists=True, dir_okay=False), required=True,
-              help="Annotated JSONL (source_en, mt_de, spans), e.g. ../shared/eval/dev.jsonl.")
-@click.option("--model-dir", type=click.Path(file_okay=False), default=None, help="Folder holding de-en/ and en-de/.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Thresholds file [default: MODEL_DIR/neural-thresholds.json, else the auditor cache].")
+@click.option(
+    "--dev",
+    "dev_path",
+    type=click.Path(exists=True, dir_okay=False),
+    required=True,
+    help="Annotated JSONL (source_en, mt_de, spans), e.g. ../shared/eval/dev.jsonl.",
+)
+@click.option(
+    "--model-dir", type=click.Path(file_okay=False), default=None, help="Folder holding de-en/ and en-de/."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Thresholds file [default: MODEL_DIR/neural-thresholds.json, else the auditor cache].",
+)
 @click.option("--limit", type=click.IntRange(1), default=None, help="Use only the first N records.")
 @click.option("--batch-size", type=click.IntRange(1), default=16, show_default=True)
 @click.option("--threads", type=click.IntRange(1), default=None)
 @click.option("--device", default="auto", show_default=True)
 def calibrate_command(
-    dev_path: str, model_dir: str | None, output: str | None, limit: int | None, batch_size: int,
-    threads: int | None, device: str,
+    dev_path: str,
+    model_dir: str | None,
+    output: str | None,
+    limit: int | None,
+    batch_size: int,
+    threads: int | None,
+    device: str,
 ) -> None:
     """Fit the forced-decoding thresholds on annotated data with the installed models."""
     from pathlib import Path
@@ -94,7 +117,9 @@ def calibrate_command(
     from auditor.engines.neural.calibrate import calibrate
     from auditor.resources import cache_dir
 
-    engine = NeuralEngine(model_dir=model_dir, batch_size=batch_size, threads=threads, device=device, cache_dir="off")
+    engine = NeuralEngine(
+        model_dir=model_dir, batch_size=batch_size, threads=threads, device=device, cache_dir="off"
+    )
     thresholds, report = calibrate(engine, dev_path, limit=limit)
     out = Path(output) if output else (Path(model_dir) if model_dir else cache_dir()) / THRESHOLDS_FILE
     thresholds.save(out)

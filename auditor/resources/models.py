@@ -160,7 +160,9 @@ def _from_hf_cache(direction: str, model_id: str) -> ModelLocation:
         candidates.append(repo / "snapshots" / commit)
     snaps = repo / "snapshots"
     if snaps.is_dir():
-        others = sorted((p for p in snaps.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+        others = sorted(
+            (p for p in snaps.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True
+        )
         candidates.extend(p for p in others if p not in candidates)
     for snap in candidates:
         if is_model_folder(snap):
@@ -191,7 +193,9 @@ def resolve_models(
         else:
             loc = _from_hf_cache(direction, ids[direction])
         if not loc.found and allow_download and loc.origin == "hf-cache":
-            loc = ModelLocation(direction, ids[direction], True, ids[direction], None, "hub-download", loc.expected)
+            loc = ModelLocation(
+                direction, ids[direction], True, ids[direction], None, "hub-download", loc.expected
+            )
         out[direction] = loc
     return out
 
@@ -204,12 +208,16 @@ def install_commands(model_dir: str | os.PathLike[str] | None = None) -> list[st
         cmds.append(f"auditor models download --dir {target}")
     else:
         cmds.append("auditor models download            # into the Hugging Face cache")
-        cmds.append("auditor models download --dir DIR  # then pass --model-dir DIR or set AUDITOR_MODELS=DIR")
+        cmds.append(
+            "auditor models download --dir DIR  # then pass --model-dir DIR or set AUDITOR_MODELS=DIR"
+        )
     cmds.append("auditor score FILE --engine neural --allow-download   # let the engine fetch them once")
     return cmds
 
 
-def missing_message(locations: dict[str, ModelLocation], model_dir: str | os.PathLike[str] | None = None) -> str:
+def missing_message(
+    locations: dict[str, ModelLocation], model_dir: str | os.PathLike[str] | None = None
+) -> str:
     missing = [loc for loc in locations.values() if not loc.found]
     lines = ["neural engine: MarianMT model(s) not found (no download was attempted):"]
     for loc in missing:
@@ -248,8 +256,17 @@ def download_models(
     from huggingface_hub import HfApi, snapshot_download
 
     ids = dict(DEFAULT_MODEL_IDS, **(model_ids or {}))
-    patterns = ["config.json", "generation_config.json", "*.spm", "vocab.json", "tokenizer_config.json",
-                "model.safetensors", "pytorch_model.bin", "*.md", "LICENSE*"]
+    patterns = [
+        "config.json",
+        "generation_config.json",
+        "*.spm",
+        "vocab.json",
+        "tokenizer_config.json",
+        "model.safetensors",
+        "pytorch_model.bin",
+        "*.md",
+        "LICENSE*",
+    ]
     out: dict[str, ModelLocation] = {}
     for direction in directions:
         model_id = ids[direction]
@@ -263,7 +280,9 @@ def download_models(
             if "model.safetensors" in names:  # one weights format is enough
                 pats.remove("pytorch_model.bin")
             snapshot_download(model_id, revision=sha, local_dir=str(dest), allow_patterns=pats)
-            (dest / META_FILE).write_text(json.dumps({"model_id": model_id, "revision": sha}), encoding="utf-8")
+            (dest / META_FILE).write_text(
+                json.dumps({"model_id": model_id, "revision": sha}), encoding="utf-8"
+            )
             out[direction] = _from_folder(Path(target_dir).expanduser(), direction, "model-dir")
         else:
             path = snapshot_download(model_id, revision=sha, allow_patterns=patterns)

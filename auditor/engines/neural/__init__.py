@@ -1,7 +1,7 @@
 """Engine ``neural``: MarianMT back-translation, round trip, forced decoding, attention alignment.
 
 Importing this package is cheap: torch and transformers are imported by the constructor
-(which loads the models) and by the submodules it calls. See ``docs/neural.md``.
+(which loads the models) and by the submodules it calls. See the README, section "Neural engine".
 
 Per scored segment the engine reports (``segments[i]["neural"]`` in the JSON output):
 
@@ -83,7 +83,9 @@ class NeuralEngine(Engine):
 
         missing = [p for p in _PACKAGES if importlib.util.find_spec(p) is None]
         if missing:
-            raise ResourceMissing(f"neural engine: Python package(s) {', '.join(missing)} not installed.\n  {_PIP}")
+            raise ResourceMissing(
+                f"neural engine: Python package(s) {', '.join(missing)} not installed.\n  {_PIP}"
+            )
         locations = require_models(model_dir, allow_download=bool(allow_download))
 
         from auditor.engines.neural.cache import TranslationCache
@@ -127,7 +129,9 @@ class NeuralEngine(Engine):
                 raise ResourceMissing(f"neural engine: thresholds file {path} not found")
             return Thresholds.load(path)
         candidates = [os.environ.get(THRESHOLDS_ENV)]
-        candidates += [str(Path(r) / THRESHOLDS_FILE) for r in (model_dir, os.environ.get("AUDITOR_MODELS")) if r]
+        candidates += [
+            str(Path(r) / THRESHOLDS_FILE) for r in (model_dir, os.environ.get("AUDITOR_MODELS")) if r
+        ]
         try:
             from auditor.resources import cache_dir as default_cache_dir
 
@@ -140,7 +144,11 @@ class NeuralEngine(Engine):
                 continue
             thr = Thresholds.load(c)
             if thr.model_revisions and thr.model_revisions != revisions:
-                log.warning("neural engine: ignoring %s, calibrated for other model revisions %s", c, thr.model_revisions)
+                log.warning(
+                    "neural engine: ignoring %s, calibrated for other model revisions %s",
+                    c,
+                    thr.model_revisions,
+                )
                 continue
             return thr
         return Thresholds()
@@ -224,7 +232,7 @@ class NeuralEngine(Engine):
                             detector="neural.round_trip",
                             message=(
                                 f"round trip de→en→de differs strongly from the sentence (chrF {ann['chrf']:.1f} "
-                                f"< {self.thresholds.round_trip_chrf:g}): back-translation \"{ann['back_translation']}\""
+                                f'< {self.thresholds.round_trip_chrf:g}): back-translation "{ann["back_translation"]}"'
                             ),
                         )
                     )
@@ -273,15 +281,26 @@ class NeuralEngine(Engine):
         from auditor.engines.neural.tokens import pieces_to_words, split_words
 
         thr = self.thresholds
-        f_de = forced_decode(self.en_de, [(it.en_text, it.de_text) for it in items], batch_size=self.batch_size)
-        f_en = forced_decode(self.de_en, [(it.de_text, it.en_text) for it in items], batch_size=self.batch_size)
+        f_de = forced_decode(
+            self.en_de, [(it.en_text, it.de_text) for it in items], batch_size=self.batch_size
+        )
+        f_en = forced_decode(
+            self.de_en, [(it.de_text, it.en_text) for it in items], batch_size=self.batch_size
+        )
         for it, fd, fe in zip(items, f_de, f_en):
             de_words = split_words(it.de_text)
             en_words = split_words(it.en_text)
             de_owner = pieces_to_words(fd.tgt_spans, de_words)
-            m1 = word_attention(fd.attention, de_owner, pieces_to_words(fd.src_spans, en_words), len(de_words), len(en_words))
-            m2 = word_attention(fe.attention, pieces_to_words(fe.tgt_spans, en_words),
-                                pieces_to_words(fe.src_spans, de_words), len(en_words), len(de_words))
+            m1 = word_attention(
+                fd.attention, de_owner, pieces_to_words(fd.src_spans, en_words), len(de_words), len(en_words)
+            )
+            m2 = word_attention(
+                fe.attention,
+                pieces_to_words(fe.tgt_spans, en_words),
+                pieces_to_words(fe.src_spans, de_words),
+                len(en_words),
+                len(de_words),
+            )
             links = intersect_alignment(m1, m2)
             runs = improbable_runs(fd, de_words, thr)
             src_mean = sum(fe.logprobs) / len(fe.logprobs) if fe.logprobs else 0.0

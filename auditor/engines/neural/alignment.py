@@ -15,7 +15,9 @@ from collections.abc import Sequence
 from typing import Any
 
 
-def word_attention(attn: Any, row_words: Sequence[int], col_words: Sequence[int], n_rows: int, n_cols: int) -> Any:
+def word_attention(
+    attn: Any, row_words: Sequence[int], col_words: Sequence[int], n_rows: int, n_cols: int
+) -> Any:
     """Average a (pieces × pieces) attention matrix into (words × words); −1 owners dropped."""
     import numpy as np
 

@@ -40,7 +40,9 @@ class TranslationCache:
         self.misses = 0
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(self.path), timeout=timeout, check_same_thread=False, isolation_level=None)
+            conn = sqlite3.connect(
+                str(self.path), timeout=timeout, check_same_thread=False, isolation_level=None
+            )
             conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             try:
                 conn.execute("PRAGMA journal_mode = WAL")
@@ -59,7 +61,9 @@ class TranslationCache:
             for i in range(0, len(keys), 500):
                 chunk = list(keys[i : i + 500])
                 marks = ",".join("?" * len(chunk))
-                rows = self._conn.execute(f"SELECT key, value FROM translations WHERE key IN ({marks})", chunk)
+                rows = self._conn.execute(
+                    f"SELECT key, value FROM translations WHERE key IN ({marks})", chunk
+                )
                 found.update(rows.fetchall())
         self.hits += len(found)
         self.misses += len(keys) - len(found)

@@ -9,7 +9,7 @@ of its pieces given the source. We then pick
 - ``major``: the threshold below ``token`` maximising F1 of "has a major error" among the
   words flagged by ``token``.
 
-The round-trip chrF threshold is kept (it needs translations; see docs/neural.md).
+The round-trip chrF threshold is kept (fitting it needs round-trip translations of the dev set; not done yet).
 """
 
 from __future__ import annotations
@@ -55,7 +55,9 @@ def word_labels(text: str, spans: Iterable[dict[str, Any]]) -> tuple[list[Any], 
     return words, labels
 
 
-def _best_threshold(scores: Sequence[float], positive: Sequence[bool], candidates: Sequence[float]) -> tuple[float, float]:
+def _best_threshold(
+    scores: Sequence[float], positive: Sequence[bool], candidates: Sequence[float]
+) -> tuple[float, float]:
     """The candidate t maximising F1 of ``score < t`` predicting ``positive``; returns (t, F1)."""
     total_pos = sum(positive)
     best = (candidates[0] if candidates else 0.0, -1.0)
@@ -76,14 +78,17 @@ def _best_threshold(scores: Sequence[float], positive: Sequence[bool], candidate
     return best
 
 
-def fit_thresholds(word_scores: Sequence[float], labels: Sequence[int], base: Thresholds | None = None) -> Thresholds:
+def fit_thresholds(
+    word_scores: Sequence[float], labels: Sequence[int], base: Thresholds | None = None
+) -> Thresholds:
     """Fit ``token`` and ``major`` on word minimum log-probabilities and 0/1/2 labels."""
     base = base or Thresholds()
     grid = [-0.25 * k for k in range(1, 121)]  # -0.25 … -30
     token, f1_any = _best_threshold(word_scores, [lab > 0 for lab in labels], grid)
     flagged = [(s, lab) for s, lab in zip(word_scores, labels) if s < token]
-    major, f1_major = _best_threshold([s for s, _ in flagged], [lab == 2 for _, lab in flagged],
-                                      [g for g in grid if g <= token] or [token])
+    major, f1_major = _best_threshold(
+        [s for s, _ in flagged], [lab == 2 for _, lab in flagged], [g for g in grid if g <= token] or [token]
+    )
     log.info("calibrated token=%.2f (F1 %.3f), major=%.2f (F1 %.3f)", token, f1_any, major, f1_major)
     return Thresholds(
         token=token,
@@ -95,14 +100,19 @@ def fit_thresholds(word_scores: Sequence[float], labels: Sequence[int], base: Th
     )
 
 
-def calibrate(engine: Any, dev_path: str | Path, *, limit: int | None = None) -> tuple[Thresholds, dict[str, Any]]:
+def calibrate(
+    engine: Any, dev_path: str | Path, *, limit: int | None = None
+) -> tuple[Thresholds, dict[str, Any]]:
     """Run forced decoding of the dev set with ``engine``'s en→de model and fit thresholds.
 
     Returns the thresholds (with the model revisions they belong to) and a small report.
     """
     records = read_dev(dev_path, limit)
     forced = forced_decode(
-        engine.en_de, [(r["source_en"], r["mt_de"]) for r in records], batch_size=engine.batch_size, attention=False
+        engine.en_de,
+        [(r["source_en"], r["mt_de"]) for r in records],
+        batch_size=engine.batch_size,
+        attention=False,
     )
     scores: list[float] = []
     labels: list[int] = []

@@ -75,7 +75,9 @@ def pick_device(device: str = "auto") -> Any:
     if device in (None, "", "auto"):
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if device.startswith("cuda") and not torch.cuda.is_available():
-        raise ResourceMissing(f"neural engine: device {device!r} requested but CUDA is not available (use --device cpu)")
+        raise ResourceMissing(
+            f"neural engine: device {device!r} requested but CUDA is not available (use --device cpu)"
+        )
     return torch.device(device)
 
 
@@ -97,8 +99,10 @@ def load_model(location: ModelLocation, device: Any, *, allow_download: bool = F
     hf_logging.disable_progress_bar()
 
     if not location.found or not location.path:
-        raise ResourceMissing(f"neural engine: model {location.name} not found at {location.expected}\n"
-                              + "\n".join("  " + c for c in install_commands()))
+        raise ResourceMissing(
+            f"neural engine: model {location.name} not found at {location.expected}\n"
+            + "\n".join("  " + c for c in install_commands())
+        )
     local_only = not (allow_download and location.origin == "hub-download")
     kwargs: dict[str, Any] = {"local_files_only": local_only}
     if location.origin == "hub-download" and location.revision:

@@ -43,7 +43,11 @@ class Thresholds:
     @classmethod
     def load(cls, path: str | Path) -> Thresholds:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        known = {k: data[k] for k in ("token", "major", "round_trip_chrf", "calibrated", "model_revisions") if k in data}
+        known = {
+            k: data[k]
+            for k in ("token", "major", "round_trip_chrf", "calibrated", "model_revisions")
+            if k in data
+        }
         return cls(origin=str(path), **known)
 
     def save(self, path: str | Path) -> None:
@@ -72,8 +76,12 @@ def forced_decode(
     """Score each ``(source, target)`` pair with ``lm`` by teacher forcing, batched by length."""
     import torch
 
-    enc_src = [encode_with_spans(lm.src_spm, lm.src_vocab, lm.unk_id, lm.eos_id, s, lm.max_len) for s, _ in pairs]
-    enc_tgt = [encode_with_spans(lm.tgt_spm, lm.tgt_vocab, lm.unk_id, lm.eos_id, t, lm.max_len) for _, t in pairs]
+    enc_src = [
+        encode_with_spans(lm.src_spm, lm.src_vocab, lm.unk_id, lm.eos_id, s, lm.max_len) for s, _ in pairs
+    ]
+    enc_tgt = [
+        encode_with_spans(lm.tgt_spm, lm.tgt_vocab, lm.unk_id, lm.eos_id, t, lm.max_len) for _, t in pairs
+    ]
     results: list[Forced | None] = [None] * len(pairs)
     lengths = [len(a[0]) + len(b[0]) for a, b in zip(enc_src, enc_tgt)]
     for batch in length_batches(lengths, batch_size):
@@ -170,9 +178,7 @@ def improbable_runs(forced: Forced, words: Sequence[Word], thresholds: Threshold
         idx = [k for k, w in enumerate(owner) if i <= w <= j]
         lps = [forced.logprobs[k] for k in idx] or [mins[i]]
         worst = min(idx, key=lambda k: forced.logprobs[k]) if idx else -1
-        runs.append(
-            Run(i, j, words[i].start, words[j].end, min(lps), sum(lps) / len(lps), worst)
-        )
+        runs.append(Run(i, j, words[i].start, words[j].end, min(lps), sum(lps) / len(lps), worst))
         i = j + 1
     return runs
 

@@ -24,7 +24,11 @@ def length_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
 
 
 def generate_kwargs(beams: int, src_len: int, cap: int) -> dict[str, Any]:
-    kw: dict[str, Any] = {"num_beams": max(1, int(beams)), "do_sample": False, "max_new_tokens": max_new_tokens(src_len, cap)}
+    kw: dict[str, Any] = {
+        "num_beams": max(1, int(beams)),
+        "do_sample": False,
+        "max_new_tokens": max_new_tokens(src_len, cap),
+    }
     if beams > 1:
         kw["early_stopping"] = True
     return kw
