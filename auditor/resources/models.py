@@ -203,16 +203,14 @@ def resolve_models(
 def install_commands(model_dir: str | os.PathLike[str] | None = None) -> list[str]:
     """The exact commands that make the models available (for messages)."""
     target = str(model_dir) if model_dir else (os.environ.get(ENV_VAR) or "")
-    cmds = []
     if target:
-        cmds.append(f"auditor models download --dir {target}")
-    else:
-        cmds.append("auditor models download            # into the Hugging Face cache")
-        cmds.append(
-            "auditor models download --dir DIR  # then pass --model-dir DIR or set AUDITOR_MODELS=DIR"
-        )
-    cmds.append("auditor score FILE --engine neural --allow-download   # let the engine fetch them once")
-    return cmds
+        # an explicit folder is authoritative: only filling that folder helps
+        return [f"auditor models download --dir {target}"]
+    return [
+        "auditor models download            # into the Hugging Face cache",
+        "auditor models download --dir DIR  # then pass --model-dir DIR or set AUDITOR_MODELS=DIR",
+        "auditor score FILE --engine neural --allow-download   # let the engine fetch them once",
+    ]
 
 
 def missing_message(

@@ -107,7 +107,7 @@ class NeuralEngine(Engine):
 
         self._chrf = CHRF()
         self._chrf.corpus_score(["x"], [["x"]])  # fixes nrefs:1 in the signature
-        self.chrf_signature = str(self._chrf.get_signature())
+        self.chrf_signature = str(self._chrf.get_signature()).replace("|", ",")
 
     # -- settings ------------------------------------------------------------------------
     @staticmethod
