@@ -111,6 +111,7 @@ def forced_decode(
                 use_cache=False,
             )
             logits = out.logits.float()
+            logits[..., lm.pad_id] = float("-inf")  # never a target (generation bans it too)
             lab = labels.to(dev)
             lp = (logits.gather(-1, lab.unsqueeze(-1)).squeeze(-1) - torch.logsumexp(logits, dim=-1)).cpu()
             top = logits.argmax(-1).cpu()
