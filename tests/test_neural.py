@@ -429,3 +429,12 @@ def test_cli_models_list(random_pair, tmp_path):
     assert data["de-en"]["found"] and data["en-de"]["revision"].startswith("local-")
     missing = runner.invoke(main, ["models", "list", "--model-dir", str(tmp_path / "x")])
     assert missing.exit_code == 1 and "auditor models download --dir" in missing.output
+
+
+def test_cli_models_download_fails_cleanly_offline(tmp_path):
+    main, runner = _cli()
+    target = tmp_path / "models"
+    result = runner.invoke(main, ["models", "download", "--dir", str(target)])
+    assert result.exit_code == 2, result.output
+    assert "download failed" in result.output
+    assert not (target / "de-en" / "config.json").exists()
