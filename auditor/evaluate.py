@@ -72,6 +72,7 @@ class Prediction:
 
     spans: tuple[Span, ...]
     score: float | None
+    penalty: float | None = None
 
 
 @dataclass
@@ -183,6 +184,10 @@ class EvalResult:
     correlation: Correlation | None
     per_category: dict[str, CategoryRecall]
     per_detector: dict[str, DetectorPrecision]
+    #: −penalty (the predicted MQM sum, unnormalised like the gold MQM score) vs gold score
+    correlation_penalty: Correlation | None = None
+    #: trivial reference: −(word count of the text) vs gold score; longer segments carry more errors
+    correlation_length: Correlation | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -193,6 +198,8 @@ class EvalResult:
             "auditor": self.auditor.to_dict(),
             "all_minor": self.all_minor.to_dict(),
             "correlation": None if self.correlation is None else self.correlation.to_dict(),
+            "correlation_penalty": None if self.correlation_penalty is None else self.correlation_penalty.to_dict(),
+            "correlation_length": None if self.correlation_length is None else self.correlation_length.to_dict(),
             "per_category": {k: v.to_dict() for k, v in sorted(self.per_category.items())},
             "per_detector": {k: v.to_dict() for k, v in sorted(self.per_detector.items())},
         }
@@ -285,7 +292,7 @@ def prediction_from_record(obj: dict[str, Any], text_length: int, where: str = "
         if not 0 <= start <= end <= text_length:
             raise ValueError(f"{where}predicted span [{start}, {end}) outside text of length {text_length}")
         spans.append(Span(start, end, f.get("severity"), f.get("category", ""), f.get("detector", "")))
-    return Prediction(tuple(spans), obj.get("score"))
+    return Prediction(tuple(spans), obj.get("score"), obj.get("penalty"))
 
 
 # --------------------------------------------------------------------------- metrics
@@ -380,11 +387,15 @@ def evaluate(gold: Sequence[GoldRecord], predictions: Sequence[Prediction]) -> E
         for r, pr in zip(gold, predictions, strict=True)
         if r.score is not None and pr.score is not None
     ]
-    corr = None
-    if pairs:
-        xs = [float(a) for a, _ in pairs]
-        ys = [float(b) for _, b in pairs]
-        corr = Correlation(len(pairs), spearman(xs, ys), kendall_tau_b(xs, ys))
+    corr = _correlation(pairs)
+    corr_penalty = _correlation(
+        [
+            (-pr.penalty, r.score)
+            for r, pr in zip(gold, predictions, strict=True)
+            if r.score is not None and pr.penalty is not None
+        ]
+    )
+    corr_length = _correlation([(-len(r.text.split()), r.score) for r in gold if r.score is not None])
     return EvalResult(
         records=len(gold),
         gold_spans=gold_spans,
@@ -395,7 +406,17 @@ def evaluate(gold: Sequence[GoldRecord], predictions: Sequence[Prediction]) -> E
         correlation=corr,
         per_category=per_category,
         per_detector=per_detector,
+        correlation_penalty=corr_penalty,
+        correlation_length=corr_length,
     )
+
+
+def _correlation(pairs: Sequence[tuple[float, float]]) -> Correlation | None:
+    if not pairs:
+        return None
+    xs = [float(a) for a, _ in pairs]
+    ys = [float(b) for _, b in pairs]
+    return Correlation(len(pairs), spearman(xs, ys), kendall_tau_b(xs, ys))
 
 
 def top_category(category: str) -> str:
@@ -547,10 +568,15 @@ def render_text(result: EvalResult, run: dict[str, Any] | None = None) -> str:
     if c is None:
         out.append("segment score correlation: no gold scores")
     else:
-        out.append(
-            f"segment score correlation (n={c.n}): Spearman {_fmt(c.spearman)}   "
-            f"Kendall tau-b {_fmt(c.kendall_tau_b)}"
-        )
+        out.append(f"segment score correlation with the gold score (n={c.n})   Spearman  Kendall tau-b")
+        rows = [
+            ("auditor score (0-100, per word)", c),
+            ("auditor -penalty (MQM sum)", result.correlation_penalty),
+            ("reference: -words (length only)", result.correlation_length),
+        ]
+        for label, corr in rows:
+            if corr is not None:
+                out.append(f"  {label:<34} {_fmt(corr.spearman):>16} {_fmt(corr.kendall_tau_b):>14}")
     out.append("")
     out.append("recall per gold category (severity-blind)")
     out.append(f"  {'category':<28} {'spans':>6} {'hit':>6} {'span R':>7} {'chars':>7} {'char R':>7}")

@@ -341,3 +341,20 @@ def test_kendall_matches_naive_pair_count(seed_):
         assert kendall_tau_b(xs, ys) is None
     else:
         assert kendall_tau_b(xs, ys) == pytest.approx(_naive_tau_b(xs, ys), abs=1e-12)
+
+
+def test_penalty_and_length_reference_correlations() -> None:
+    """−penalty is compared with the gold score as is; the length reference uses −words."""
+    from auditor.evaluate import GoldRecord, Prediction
+
+    gold = [
+        GoldRecord("a", "eins zwei", None, (), -1.0, 1),
+        GoldRecord("b", "eins zwei drei vier", None, (), -5.0, 2),
+        GoldRecord("c", "eins", None, (), 0.0, 3),
+    ]
+    preds = [Prediction((), 50.0, 1.0), Prediction((), 90.0, 2.0), Prediction((), 100.0, 0.0)]
+    result = evaluate(gold, preds)
+    assert result.correlation is not None and result.correlation.spearman == pytest.approx(0.5)
+    assert result.correlation_penalty is not None and result.correlation_penalty.spearman == pytest.approx(1.0)
+    assert result.correlation_length is not None and result.correlation_length.spearman == pytest.approx(1.0)
+    assert result.to_dict()["correlation_penalty"]["n"] == 3
