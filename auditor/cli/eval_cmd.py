@@ -127,7 +127,7 @@ def run_eval(
                     f"of {f.detector} outside the record text"
                 )
             spans.append(Span(f.start, f.end, f.severity, f.category, f.detector))
-        predictions.append(Prediction(tuple(spans), res.score))
+        predictions.append(Prediction(tuple(spans), res.score, res.penalty))
 
     if predictions_path:
         try:
