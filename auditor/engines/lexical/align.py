@@ -304,6 +304,9 @@ class _Lexicon:
 
     def __init__(self, ding: DingLike, speller: Any = None, wordfreq: Any = None, lemmas: Any = None) -> None:
         self.ding = ding
+        key_filter = getattr(ding, "use_key_filter", None)
+        if callable(key_filter):
+            key_filter()  # alignment probes many unknown compound parts: skip SQLite for them
         self.speller = speller
         self.wordfreq = wordfreq
         self._de_cache: dict[str, tuple[frozenset[str], bool, tuple[str, ...]]] = {}
