@@ -548,22 +548,17 @@ class _Lexicon:
         return res
 
 
-_LEXICA: dict[int, tuple[Any, _Lexicon]] = {}
-
-
 def _lexicon(res: Any) -> _Lexicon:
+    """The cached dictionary views for these resources, kept on the dictionary object
+    itself (no module-level cache: it lives and dies with the dictionary it wraps)."""
     ding = getattr(res, "ding", res)
-    key = id(ding)
-    hit = _LEXICA.get(key)
-    if hit is None or hit[0] is not ding:
-        hit = (
-            ding,
-            _Lexicon(
-                ding, getattr(res, "speller", None), getattr(res, "wordfreq", None), getattr(res, "lemmas", None)
-            ),
+    lex = getattr(ding, "_align_lexicon", None)
+    if lex is None:
+        lex = _Lexicon(
+            ding, getattr(res, "speller", None), getattr(res, "wordfreq", None), getattr(res, "lemmas", None)
         )
-        _LEXICA[key] = hit
-    return hit[1]
+        ding._align_lexicon = lex
+    return lex
 
 
 # --------------------------------------------------------------------------- alignment
