@@ -140,3 +140,22 @@ def test_every_command_has_help() -> None:
     for name in ("score", "doctor"):
         assert name in listing
         assert run(name, "--help")[0] == 0
+
+
+def test_source_file_is_line_aligned_and_alignment_is_in_json() -> None:
+    source = SAMPLE.with_name("mt-sample-en.txt")
+    code, out, err = run("score", str(SAMPLE), "--source", str(source), "--format", "json")
+    assert code == 0, err
+    doc = json.loads(out)["documents"][0]
+    second = doc["segments"][1]  # "Die EU -Kommission teilte den Mitgliedstaaten ... mit"
+    lexical = second["lexical"]
+    assert lexical["source_words"][:3] == ["The", "EU", "Commission"]
+    pairs = {(lexical["target_words"][d], lexical["source_words"][e]) for d, e in lexical["alignment"]}
+    assert ("Mitgliedstaaten", "member") in pairs or ("Mitgliedstaaten", "states") in pairs
+    assert "gloss" in lexical
+
+
+def test_source_needs_exactly_one_input() -> None:
+    source = str(SAMPLE.with_name("mt-sample-en.txt"))
+    code, _, err = run("score", str(SAMPLE), str(SAMPLE), "--source", source, "--engine", "rules")
+    assert code == 2 and "--source goes with exactly one input file" in err
