@@ -869,12 +869,9 @@ class LemmaTable(_KV):
         key = (word, lang)
         r = self._memo.get(key)
         if r is None:
-            r = word
-            for form in (word, word.lower(), word[:1].upper() + word[1:].lower()):
-                row = self._get("SELECT v0 FROM kv WHERE k = ?", (f"{lang}:{form}",)).fetchone()
-                if row:
-                    r = row[0]
-                    break
+            forms = [f"{lang}:{f}" for f in dict.fromkeys((word, word.lower(), word[:1].upper() + word[1:].lower()))]
+            found = dict(self._get(f"SELECT k, v0 FROM kv WHERE k IN ({','.join('?' * len(forms))})", forms))
+            r = next((found[f] for f in forms if found.get(f)), word)  # first form in order wins
             self._memo[key] = r
         return r
 
