@@ -137,6 +137,7 @@ _DE_SCALE = {"tausend": 1e3, "million": 1e6, "millionen": 1e6, "mio": 1e6, "mill
 # --------------------------------------------------------------------------- normalisation
 
 
+@lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
     """Lowercase, umlauts folded, accents stripped."""
     w = word.lower().translate(_FOLD)
@@ -171,8 +172,9 @@ def en_stem(word: str) -> str:
     return w
 
 
-def _en_content_stems(phrase: str) -> set[str]:
-    """Content-word stems of one English dictionary translation."""
+@lru_cache(maxsize=200_000)
+def _en_content_stems(phrase: str) -> frozenset[str]:
+    """Content-word stems of one English dictionary translation (memoised: pure)."""
     phrase = _ANNOT.sub(" ", phrase)
     out = set()
     for m in _WORDISH.finditer(phrase):
@@ -182,16 +184,21 @@ def _en_content_stems(phrase: str) -> set[str]:
         for part in w.split("-"):
             if len(part) >= 2 and part not in EN_STOP:
                 out.add(en_stem(part))
-    return out
+    return frozenset(out)
 
 
-def _de_content_words(phrase: str) -> set[str]:
+@lru_cache(maxsize=200_000)
+def _de_content_words(phrase: str) -> frozenset[str]:
     phrase = _ANNOT.sub(" ", phrase)
-    return {
-        m.group().lower()
-        for m in _WORDISH.finditer(phrase)
-        if len(m.group()) >= 2 and m.group().lower() not in DE_STOP and m.group().lower() not in _DE_PH_WORDS
-    }
+    return frozenset(
+        {
+            m.group().lower()
+            for m in _WORDISH.finditer(phrase)
+            if len(m.group()) >= 2
+            and m.group().lower() not in DE_STOP
+            and m.group().lower() not in _DE_PH_WORDS
+        }
+    )
 
 
 _SENT_SPLIT = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
