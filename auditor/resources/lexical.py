@@ -273,8 +273,23 @@ class Ding:
     def use_key_filter(self) -> None:
         """Load the set of all German keys (~0.5 s, ~40 MB) so that lookups of unknown
         terms (the common case when probing compound splits) skip SQLite entirely."""
-        if self._keys is None:
-            self._keys = frozenset(r[0] for r in self._con.execute("SELECT lk FROM de"))
+        if self._keys is not None:
+            return
+        # The key list is cached beside the compiled dictionary as plain text: reading it
+        # back is several times faster than scanning the table.
+        keys_path = Path(self.db_path + ".keys")
+        try:
+            self._keys = frozenset(keys_path.read_text(encoding="utf-8").split("\n"))
+            return
+        except OSError:
+            pass
+        self._keys = frozenset(r[0] for r in self._con.execute("SELECT DISTINCT lk FROM de"))
+        tmp = keys_path.with_name(f"{keys_path.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text("\n".join(sorted(self._keys)), encoding="utf-8")
+            os.replace(tmp, keys_path)
+        except OSError:  # a read-only cache still works, just slower to start
+            tmp.unlink(missing_ok=True)
 
     def _rows_many(self, lows: Any) -> None:
         todo = sorted({lk for lk in lows if lk not in self._rows})
@@ -743,6 +758,7 @@ def _remove_stale(cdir: Path, pattern: str, keep: Path) -> None:
             try:
                 old.unlink()
                 Path(str(old) + ".lock").unlink(missing_ok=True)
+                Path(str(old) + ".keys").unlink(missing_ok=True)
             except OSError:  # pragma: no cover - in use on a strange filesystem
                 pass
 
