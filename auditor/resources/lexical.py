@@ -441,9 +441,6 @@ def _file_sha256(path: Path, index_file: Path) -> str:
     return index[key]
 
 
-_DING_MEMO: dict[tuple[str, str], Ding] = {}
-
-
 def load_ding(cache_dir: str | os.PathLike[str] | None = None, path: str | None = None) -> Ding:
     """Open Ding, compiling it into ``<cache>/ding-<sha256[:16]>-v<format>.sqlite`` on first use.
 
@@ -459,9 +456,6 @@ def load_ding(cache_dir: str | os.PathLike[str] | None = None, path: str | None 
         )
     cdir = _cache_dir(cache_dir)
     sha = _file_sha256(src, cdir / "ding-hashes.json")
-    memo_key = (str(cdir), sha)
-    if memo_key in _DING_MEMO:
-        return _DING_MEMO[memo_key]
     compiled = cdir / f"ding-{sha[:16]}-v{DING_CACHE_FORMAT}.sqlite"
     ding = None
     if compiled.is_file():
@@ -486,7 +480,6 @@ def load_ding(cache_dir: str | os.PathLike[str] | None = None, path: str | None 
                 _remove_stale(cdir, "ding-*.sqlite", compiled)
         log.info("compiled Ding %s in %.1fs -> %s", src, time.perf_counter() - t0, compiled)
         ding = Ding(compiled, path=str(src), sha256=sha)
-    _DING_MEMO[memo_key] = ding
     return ding
 
 
