@@ -103,15 +103,18 @@ def load_model(location: ModelLocation, device: Any, *, allow_download: bool = F
             f"neural engine: model {location.name} not found at {location.expected}\n"
             + "\n".join("  " + c for c in install_commands())
         )
+    # Offline unless the user explicitly allowed a download of this hub model.
     local_only = not (allow_download and location.origin == "hub-download")
-    kwargs: dict[str, Any] = {"local_files_only": local_only}
+    kwargs: dict[str, Any] = {}
     if location.origin == "hub-download" and location.revision:
         kwargs["revision"] = location.revision
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*sacremoses.*")
-            tokenizer = MarianTokenizer.from_pretrained(location.path, **kwargs)
-        model = MarianMTModel.from_pretrained(location.path, attn_implementation="eager", **kwargs)
+            tokenizer = MarianTokenizer.from_pretrained(location.path, local_files_only=local_only, **kwargs)
+        model = MarianMTModel.from_pretrained(
+            location.path, local_files_only=local_only, attn_implementation="eager", **kwargs
+        )
     except OSError as exc:
         raise ResourceMissing(
             f"neural engine: could not load {location.name} from {location.path}: {exc}\n"
