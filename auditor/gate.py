@@ -60,18 +60,6 @@ def walk(directory: str, globs: Sequence[str], exclude: Sequence[str] = ()) -> l
     return found
 
 
-def _read_head(path: str) -> bytes:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(2048)
-    except IsADirectoryError:
-        raise InputError(path, "is a directory") from None
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
-
-
 def read_options(config: Config):  # -> auditor.io.readers.ReadOptions
     from auditor.io.readers import ReadOptions
 
@@ -82,10 +70,10 @@ def read_options(config: Config):  # -> auditor.io.readers.ReadOptions
 
 def read_file(path: str, config: Config) -> list[Document]:
     """One input file → Documents: feeds per item, everything else through the core readers."""
-    head = _read_head(path)
-    if looks_like_feed(path, head):
+    from auditor.io.readers import read_bytes, read_documents
+
+    if looks_like_feed(path, read_bytes(path, 2048)):
         return read_feed(path)
-    from auditor.io.readers import read_documents
 
     try:
         return list(read_documents([path], read_options(config)))

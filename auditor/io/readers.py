@@ -12,7 +12,6 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from auditor.errors import InputError
 from auditor.types import Document
@@ -33,24 +32,25 @@ class ReadOptions:
     input_format: str = "auto"  # auto | text | jsonl
 
 
-def read_bytes(path: str) -> bytes:
+def read_bytes(path: str, limit: int = -1) -> bytes:
+    """The file's bytes (``-``: stdin), or its first ``limit`` bytes; OS errors become
+    :class:`InputError` naming the file."""
     try:
         if path == "-":
-            return sys.stdin.buffer.read()
-        return Path(path).read_bytes()
+            return sys.stdin.buffer.read(limit)
+        with open(path, "rb") as fh:
+            return fh.read(limit)
     except IsADirectoryError:
         raise InputError(path, "is a directory (give files, or use `auditor gate` for directories)") from None
     except FileNotFoundError:
         raise InputError(path, "no such file") from None
-    except PermissionError:
-        raise InputError(path, "permission denied") from None
     except OSError as e:
         raise InputError(path, f"cannot read: {e.strerror or e}") from None
 
 
 def decode_text(path: str, data: bytes) -> str:
     """Strict UTF-8 decoding; binary files and bad bytes are errors with a line number."""
-    if b"\x00" in data[:8192] or b"\x00" in data:
+    if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise InputError(path, "looks like a binary file (NUL byte); expected UTF-8 text", line)
     try:
