@@ -26,7 +26,7 @@ dev set (:mod:`auditor.engines.lexical.calibration`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from auditor.engines import Engine, ResourceStatus
@@ -59,16 +59,40 @@ _DEFAULTS: dict[str, tuple[str, float]] = {
 
 def severity_confidence(detector: str, strength: float) -> tuple[Any, float, float]:
     """(severity, confidence, emit threshold) of a candidate, from the fitted calibration."""
-    try:
-        from auditor.engines.lexical.calibration import calibrate, emit_threshold, load_calibration
+    from auditor.engines.lexical.calibration import calibrate, emit_threshold, load_calibration
 
-        if detector in load_calibration().get("detectors", {}):
-            sev, conf = calibrate(detector, strength)
-            return sev, conf, emit_threshold(detector, strength)
-    except ImportError:  # pragma: no cover - calibration module absent
-        pass
+    if detector in load_calibration().get("detectors", {}):
+        sev, conf = calibrate(detector, strength)
+        return sev, conf, emit_threshold(detector, strength)
     dsev, dconf = _DEFAULTS.get(detector, ("minor", 0.3))
     return dsev, dconf * (0.5 + 0.5 * strength), 0.0
+
+
+def calibrated_findings(doc: SegmentedDocument, cands: Iterable[Any]) -> list[Finding]:
+    """Candidates → findings with calibrated severity and confidence; candidates below
+    their detector's emit threshold are dropped, repeats of a (span, detector) too.
+    The one place both the monolingual detectors and the aligner go through."""
+    findings: list[Finding] = []
+    seen: set[tuple[int, int, str]] = set()
+    for c in cands:
+        severity, confidence, threshold = severity_confidence(c.detector, c.strength)
+        key = (c.start, c.end, c.detector)
+        if confidence < threshold or key in seen:
+            continue
+        seen.add(key)
+        findings.append(
+            doc.finding(
+                c.start,
+                c.end,
+                category=c.category,
+                severity=severity,
+                confidence=confidence,
+                detector=c.detector,
+                message=c.message,
+                suggestion=c.suggestion,
+            )
+        )
+    return findings
 
 
 class LexicalEngine(Engine):
@@ -157,23 +181,7 @@ class LexicalEngine(Engine):
 
     def analyze(self, doc: SegmentedDocument) -> EngineOutput:
         cands, annotations = self.candidates(doc)
-        findings: list[Finding] = []
-        for _seg, c in cands:
-            severity, confidence, threshold = severity_confidence(c.detector, c.strength)
-            if confidence < threshold:
-                continue
-            findings.append(
-                doc.finding(
-                    c.start,
-                    c.end,
-                    category=c.category,
-                    severity=severity,
-                    confidence=confidence,
-                    detector=c.detector,
-                    message=c.message,
-                    suggestion=c.suggestion,
-                )
-            )
+        findings = calibrated_findings(doc, (c for _seg, c in cands))
         if self._align is not None:
             from auditor.engines.lexical.tokens import tokenize
 

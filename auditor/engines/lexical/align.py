@@ -30,7 +30,6 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from auditor.engines.lexical.base import Candidate
-from auditor.engines.lexical.calibration import calibrate, emit_threshold
 from auditor.engines.lexical.tokens import Token, tokenize
 from auditor.types import Finding, Segment, SegmentedDocument
 
@@ -1101,28 +1100,9 @@ def analyze_segment_with_source(
     English source of the segment's unit (possibly several sentences)."""
     if not segment.source or not segment.scored:
         return [], {}
+    from auditor.engines.lexical import calibrated_findings
+
     cands, ann = candidates_for_segment(sdoc, segment, tokens, res)
-    findings: list[Finding] = []
-    seen: set[tuple[int, int, str]] = set()
-    for c in cands:
-        severity, confidence = calibrate(c.detector, c.strength)
-        if confidence < emit_threshold(c.detector, c.strength):
-            continue
-        key = (c.start, c.end, c.detector)
-        if key in seen:
-            continue
-        seen.add(key)
-        findings.append(
-            sdoc.finding(
-                c.start,
-                c.end,
-                category=c.category,
-                severity=severity,
-                confidence=confidence,
-                detector=c.detector,
-                message=c.message,
-                suggestion=c.suggestion,
-            )
-        )
+    findings = calibrated_findings(sdoc, cands)
     ann["findings"] = len(findings)
     return findings, ann
