@@ -15,6 +15,7 @@ Formula (documented in the README):
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 
 from auditor import __version__
@@ -52,8 +53,6 @@ def assign_findings(segments: Sequence[Segment], findings: Sequence[Finding]) ->
     """Map each finding to the segment containing its start (the last one starting before it)."""
     starts = [s.start for s in segments]
     out: dict[int, list[Finding]] = {}
-    import bisect
-
     for f in findings:
         i = bisect.bisect_right(starts, f.start) - 1
         if i >= 0:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from auditor import __version__
+from auditor.score import assign_findings
 from auditor.types import DocumentResult, Finding
 
 SEVERITY_COLOR = {"minor": "33", "major": "31", "critical": "1;35"}  # yellow, red, bold magenta
@@ -92,13 +93,8 @@ def render_text(results: Sequence[DocumentResult], signature: str, color: bool =
     for r in results:
         name = r.document.path + (f"#{r.document.id}" if r.document.id is not None else "")
         lines.append(f"== {name}")
-        by_seg: dict[int, list[Finding]] = {}
-        seg_bounds = [(sr.segment.start, sr.segment.end, sr.segment.index) for sr in r.segments]
-        for f in r.findings:
-            for s, e, i in seg_bounds:
-                if s <= f.start < e or (f.start == e == s):
-                    by_seg.setdefault(i, []).append(f)
-                    break
+        # The same assignment the pipeline scored with (bisect: linear in findings).
+        by_seg = assign_findings([sr.segment for sr in r.segments], r.findings)
         for sr in r.segments:
             seg = sr.segment
             if not seg.scored:
