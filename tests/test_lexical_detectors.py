@@ -218,3 +218,71 @@ def test_no_repeated_noun(res, text: str) -> None:  # type: ignore[no-untyped-de
     from auditor.engines.lexical import repetition
 
     assert run(repetition, res, text) == []
+
+
+# --------------------------------------------------------------------------- word order
+
+SEED_LINE_6 = (
+    "Viele Verbündete haben auf Klarheit gewartet, wie viel militärische und finanzielle Unterstützung "
+    "Washington der ukrainischen Regierung unter Präsident weiterhin bieten wird Donald TrumpVerwaltung."
+)
+
+
+@pytest.mark.parametrize(
+    "text, span, suggestion",
+    [
+        (SEED_LINE_6, "bieten wird Donald TrumpVerwaltung", "Donald TrumpVerwaltung bieten wird"),
+        (
+            "Er erklärte, dass die Regierung den Bauern helfen muss die Europäische Union.",
+            "helfen muss die Europäische Union",
+            "die Europäische Union helfen muss",
+        ),
+    ],
+)
+def test_stranded_noun_phrase(res, text: str, span: str, suggestion: str) -> None:  # type: ignore[no-untyped-def]
+    from auditor.engines.lexical import word_order
+
+    assert run(word_order, res, text) == [(span, "lexical.word_order", suggestion)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the same clause, well formed
+        "Viele Verbündete haben auf Klarheit gewartet, wie viel Unterstützung Washington der Regierung bieten wird.",
+        # German allows a prepositional phrase or a comparison after the verb cluster
+        "Sie fragte, ob er gewartet hat auf die Entscheidung.",
+        "Er sagte, dass es schneller gehen wird als im Vorjahr.",
+        # sentence-initial free relative and fronted infinitive: main clauses, not stranding
+        "Was wir brauchen sind mehr Polizisten auf der Straße.",
+        "Die ganze Nacht aufzubleiben hat etwas Aufregendes für Kinder.",
+        # a main clause after the comma
+        "Als sie ankam, hatte Peter schon gegessen.",
+        # the clause continues after a comma
+        "Er sagte, dass er kommen wird, wenn Maria ihn einlädt.",
+    ],
+)
+def test_no_stranded_noun_phrase_in_grammatical_german(res, text: str) -> None:  # type: ignore[no-untyped-def]
+    from auditor.engines.lexical import word_order
+
+    assert run(word_order, res, text) == []
+
+
+def test_word_order_is_silent_on_the_dictionary_example_sentences(res) -> None:  # type: ignore[no-untyped-def]
+    """17,000 human-written German sentences from the Ding dictionary: not one is flagged."""
+    from auditor.engines.lexical import word_order
+    from auditor.engines.lexical.base import make_context
+
+    path = lx.find_ding()
+    assert path is not None
+    sentences = [
+        s.strip()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#")
+        for part in line.split("::")[0].split("|")
+        for s in part.split(";")
+        if s.strip().count(" ") >= 4 and s.strip()[-1:] in ".!?"
+    ]
+    assert len(sentences) > 10_000
+    flagged = [s for s in sentences if word_order.detect(make_context(s), res)]
+    assert flagged == []

@@ -11,6 +11,8 @@ Signals (one detector module each, every finding names its detector):
 * ``spelling``   — ``lexical.spelling``: words the German spell checker rejects that are
   not names, numbers, acronyms or valid compounds;
 * ``agreement``  — ``lexical.agreement``: determiner–noun gender and numeral–noun number;
+* ``word_order`` — ``lexical.word_order``: a noun phrase stranded after the verb cluster
+  that closes a subordinate clause ("…, wie viel … bieten wird Donald TrumpVerwaltung.");
 * ``repetition`` — ``lexical.repetition``: a noun coordinated with itself or governing
   its own genitive ("Ausbildung und Ausbildung", "im Ziel des Ziels");
 * ``align``      — with an English source: lexical alignment findings (omission,
@@ -44,6 +46,7 @@ DETECTORS = (
     "lexical.spelling",
     "lexical.agreement",
     "lexical.repetition",
+    "lexical.word_order",
 )
 
 #: used only if calibration.json has no entry for a detector (see calibration.py)
@@ -54,6 +57,9 @@ _DEFAULTS: dict[str, tuple[str, float]] = {
     "lexical.spelling": ("minor", 0.4),
     "lexical.agreement": ("minor", 0.5),
     "lexical.repetition": ("major", 0.5),
+    # No instance in dev.jsonl to fit on (see word_order.py): severity by definition, a
+    # clause whose word order is destroyed cannot be read (MQM "too garbled to annotate").
+    "lexical.word_order": ("critical", 0.7),
 }
 
 
@@ -125,7 +131,7 @@ class LexicalEngine(Engine):
 
     def candidates(self, doc: SegmentedDocument) -> tuple[list[Any], dict[int, dict[str, Any]]]:
         """All monolingual candidates (before calibration) and the gloss annotations."""
-        from auditor.engines.lexical import agreement, calques, leftovers, repetition, spelling
+        from auditor.engines.lexical import agreement, calques, leftovers, repetition, spelling, word_order
         from auditor.engines.lexical.base import make_context
         from auditor.engines.lexical.gloss import gloss_segment
 
@@ -141,7 +147,11 @@ class LexicalEngine(Engine):
             left = leftovers.detect(ctx, res)
             english = {w.start for c in left for w in ctx.words if c.start <= w.start < c.end}
             seg_cands = (
-                left + calques.detect(ctx, res) + agreement.detect(ctx, res) + repetition.detect(ctx, res)
+                left
+                + calques.detect(ctx, res)
+                + agreement.detect(ctx, res)
+                + repetition.detect(ctx, res)
+                + word_order.detect(ctx, res)
             )
             seg_cands += spelling.detect(ctx, res, skip=english, source=seg.source)
             cands.extend((seg, c) for c in seg_cands)
