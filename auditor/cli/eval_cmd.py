@@ -6,12 +6,18 @@ import json
 import resource
 import sys
 import time
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from auditor.cli.options import engine_options, engine_settings, parse_weights, weights_option
 from auditor.errors import AuditorError
+
+if TYPE_CHECKING:
+    from auditor.evaluate import GoldRecord
+    from auditor.pipeline import Pipeline
+    from auditor.types import DocumentResult
 
 
 class _Fail(click.ClickException):
@@ -75,6 +81,47 @@ def eval_command(gold: str, no_source: bool, fmt: str, predictions_path: str | N
         click.echo(text, nl=False)
 
 
+def audit_gold(
+    gold_path: str,
+    gold: Sequence[GoldRecord],
+    names: list[str],
+    no_source: bool = False,
+    settings: dict[str, Any] | None = None,
+    weights: tuple[float, float, float] = (1.0, 5.0, 25.0),
+) -> tuple[Pipeline, list[DocumentResult], float, float]:
+    """Run the pipeline on every gold record: (pipeline, results, load seconds, run seconds).
+
+    The one code path from gold records to results, shared by ``auditor eval`` and
+    ``bench/fit_mqm_estimate.py``. Engines get ``source_en`` unless ``no_source``.
+    """
+    from auditor.engines import create_engines
+    from auditor.pipeline import Pipeline
+    from auditor.types import Document, Weights
+
+    t0 = time.perf_counter()
+    engines = create_engines(names, settings or {})
+    pipeline = Pipeline(engines, Weights(*weights))
+    load_seconds = time.perf_counter() - t0
+
+    docs = [
+        Document(
+            path=gold_path, text=r.text, source=None if no_source else r.source, id=r.id, origin_line=r.line
+        )
+        for r in gold
+    ]
+    results: list[DocumentResult] = []
+    t1 = time.perf_counter()
+    stream = pipeline.run_many(docs)  # the pipeline batches documents for the engines itself
+    if sys.stderr.isatty() and len(docs) > 1:
+        with click.progressbar(length=len(docs), label="auditing", file=sys.stderr) as bar:
+            for res in stream:
+                results.append(res)
+                bar.update(1)
+    else:
+        results.extend(stream)
+    return pipeline, results, load_seconds, time.perf_counter() - t1
+
+
 def run_eval(
     gold_path: str,
     engine_spec: str | None,
@@ -88,34 +135,13 @@ def run_eval(
 
     gold = read_gold(gold_path)  # validates the whole file before any engine is loaded
 
-    from auditor.engines import DEFAULT_ENGINES, create_engines, parse_engine_list
+    from auditor.engines import DEFAULT_ENGINES, parse_engine_list
     from auditor.io.writers import dumps, jsonl_record
-    from auditor.pipeline import Pipeline
-    from auditor.types import Document, Weights
 
     names = parse_engine_list(engine_spec or DEFAULT_ENGINES)
-    t0 = time.perf_counter()
-    engines = create_engines(names, settings or {})
-    pipeline = Pipeline(engines, Weights(*weights))
-    load_seconds = time.perf_counter() - t0
-
-    docs = [
-        Document(
-            path=gold_path, text=r.text, source=None if no_source else r.source, id=r.id, origin_line=r.line
-        )
-        for r in gold
-    ]
-    results = []
-    t1 = time.perf_counter()
-    stream = pipeline.run_many(docs)  # the pipeline batches documents for the engines itself
-    if sys.stderr.isatty() and len(docs) > 1:
-        with click.progressbar(length=len(docs), label="auditing", file=sys.stderr) as bar:
-            for res in stream:
-                results.append(res)
-                bar.update(1)
-    else:
-        results.extend(stream)
-    run_seconds = time.perf_counter() - t1
+    pipeline, results, load_seconds, run_seconds = audit_gold(
+        gold_path, gold, names, no_source, settings, weights
+    )
 
     predictions = []
     for rec, res in zip(gold, results, strict=True):
