@@ -119,6 +119,18 @@ def test_unbalanced_brackets_and_quotes() -> None:
     assert texts("Der Plan ist gut“, sagte sie, „und „richtig“.", "rules.unbalanced") == ["“"]
 
 
+def test_straight_quotes() -> None:
+    # dev.jsonl, Online-A (WMT20): the raters flagged both marks
+    text = 'Trump sagte, er sei "nicht besorgt" über die Lage.'
+    got = [(f.text, f.suggestion, f.category) for f in findings(text, "rules.straight_quote")]
+    assert got == [('"', "„", "punctuation"), ('"', "“", "punctuation")]
+
+
+def test_straight_quotes_negative() -> None:
+    assert texts("Er sagte, er sei „nicht besorgt“ und kaufte einen 27\" Monitor.", "rules.straight_quote") == []
+    assert texts('Siehe [Link](https://example.org/?q="a") dazu.', "rules.straight_quote") == []
+
+
 def test_urls_and_links_are_not_flagged() -> None:
     text = "Mehr unter https://example.org/US -Test und [Link](https://example.org/TrumpVerwaltung) heute."
     assert findings(text) == []
