@@ -1,7 +1,9 @@
 """The only module that knows the order of the stages.
 
 Document → :func:`segment_document` → each engine's ``analyze_many`` → findings →
-:mod:`auditor.score` → :class:`DocumentResult`. Engines and weights are injected;
+:mod:`auditor.score` → :class:`DocumentResult` (with each segment's ``mqm_estimate``, a pure
+function of its words and penalty). Engines, weights and the estimator are injected (the
+estimator defaults to the one fitted for these engines, read once by :mod:`auditor.estimate`);
 nothing here reads files or imports click.
 """
 
@@ -11,6 +13,7 @@ import logging
 from collections.abc import Iterable, Iterator, Sequence
 
 from auditor.engines import Engine
+from auditor.estimate import MqmEstimator, estimator_for
 from auditor.score import assign_findings, count_words, region_penalty, score_from_penalty, signature
 from auditor.segment import segment_document
 from auditor.types import (
@@ -29,10 +32,17 @@ log = logging.getLogger(__name__)
 class Pipeline:
     """Run engines over documents and score the findings."""
 
-    def __init__(self, engines: Sequence[Engine], weights: Weights | None = None, batch_docs: int = 64) -> None:
+    def __init__(
+        self,
+        engines: Sequence[Engine],
+        weights: Weights | None = None,
+        batch_docs: int = 64,
+        estimator: MqmEstimator | None = None,
+    ) -> None:
         self.engines = list(engines)
         self.weights = weights or Weights()
         self.batch_docs = batch_docs
+        self.estimator = estimator if estimator is not None else estimator_for(e.name for e in self.engines)
         self.signature = signature([e.signature() for e in self.engines], self.weights)
 
     def run(self, doc: Document) -> DocumentResult:
@@ -69,6 +79,7 @@ class Pipeline:
         seg_results: list[SegmentResult] = []
         total_penalty = 0.0
         total_words = 0
+        total_estimate = 0.0
         annotated = [(e.name, out.annotations) for e, out in zip(self.engines, outputs, strict=True) if out.annotations]
         for seg in sdoc.segments:
             annotations = {name: ann[seg.index] for name, ann in annotated if seg.index in ann}
@@ -79,9 +90,13 @@ class Pipeline:
             kept.extend(found)
             words = count_words(seg.text)
             penalty = region_penalty(found, self.weights)
+            estimate = self.estimator.estimate(words, penalty)
             total_penalty += penalty
             total_words += words
-            seg_results.append(SegmentResult(seg, score_from_penalty(penalty, words), penalty, words, annotations))
+            total_estimate += estimate
+            seg_results.append(
+                SegmentResult(seg, score_from_penalty(penalty, words), penalty, words, annotations, estimate)
+            )
         kept.sort(key=lambda f: (f.start, f.end, f.detector, f.message))
         doc_score = score_from_penalty(total_penalty, total_words) if scored else 100.0
         return DocumentResult(
@@ -92,4 +107,5 @@ class Pipeline:
             penalty=round(total_penalty, 4),
             words=total_words,
             signature=self.signature,
+            mqm_estimate=round(total_estimate, 4) + 0.0,
         )

@@ -188,11 +188,19 @@ class Weights:
 
 @dataclass(frozen=True, slots=True)
 class SegmentResult:
+    """A segment's score (0–100 per word), penalty and word count.
+
+    ``mqm_estimate`` is the predicted MQM score, on the scale of a human MQM segment score
+    (minus the penalty sum, 0 = no error): ``−(a + b·words + c·penalty)`` with fitted
+    coefficients (:mod:`auditor.estimate`). ``None``, like ``score``, for skipped segments.
+    """
+
     segment: Segment
     score: float | None
     penalty: float
     words: int
     annotations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    mqm_estimate: float | None = None
 
 
 @dataclass(frozen=True)
@@ -206,3 +214,5 @@ class DocumentResult:
     penalty: float
     words: int
     signature: str
+    #: sum of the scored segments' ``mqm_estimate`` (0.0 without scored segments)
+    mqm_estimate: float = 0.0

@@ -166,3 +166,71 @@ def test_cross_validation_on_synthetic_data_prefers_the_true_model():
     length = fit.cross_validate(X, y, groups, fit.LENGTH)
     assert full["fold_sizes"] == [80] * 5
     assert full["spearman_mean"] > length["spearman_mean"] + 0.1
+
+
+# ----------------------------------------------------------------------------- pipeline and output
+
+
+def test_pipeline_fills_the_estimate_from_words_and_penalty():
+    from auditor.engines.rules import RulesEngine
+    from auditor.pipeline import Pipeline
+    from auditor.types import Document
+
+    est = MqmEstimator(0.6, 0.04, 0.5)
+    text = "Der US -Präsident sprach lange.\n![Bild](https://x.org/a.jpg)\nAlles andere war gut."
+    result = Pipeline([RulesEngine()], estimator=est).run(Document(path="t", text=text))
+    got = [(s.segment.kind, s.penalty, s.words, s.mqm_estimate) for s in result.segments]
+    assert got == [
+        ("sentence", 1.0, 5, pytest.approx(-(0.6 + 0.2 + 0.5))),
+        ("skipped:image", 0.0, 0, None),  # not scored, like its score
+        ("sentence", 0.0, 4, pytest.approx(-(0.6 + 0.16))),
+    ]
+    assert result.mqm_estimate == pytest.approx(-(1.3 + 0.76))
+    # the default estimator is the one fitted for the pipeline's engines
+    assert Pipeline([RulesEngine()]).estimator == estimator_for(["rules"])
+
+
+def test_more_findings_give_a_lower_estimate_than_a_clean_sentence_of_the_same_length():
+    from auditor.engines import create_engines
+    from auditor.pipeline import Pipeline
+    from auditor.types import Document
+
+    pipeline = Pipeline(create_engines(["rules", "lexical"]))  # shipped coefficients, default engines
+    clean, flawed = pipeline.run_many(
+        [
+            Document(path="a", text="Der Präsident der USA sprach am Mittwoch in Berlin."),
+            Document(path="b", text="Der US -Präsident sprach am Mittwoch in der TrumpVerwaltung."),
+        ]
+    )
+    assert clean.words == flawed.words == 9
+    assert clean.penalty == 0 and flawed.penalty >= 2
+    assert flawed.mqm_estimate < clean.mqm_estimate < 0
+    assert flawed.score < clean.score  # consistent with the 0-100 score
+
+
+def test_json_and_jsonl_output_carry_the_estimate(tmp_path):
+    from click.testing import CliRunner
+
+    from auditor.cli import main
+
+    text = "Der US -Präsident sprach lange.\n![Bild](https://x.org/a.jpg)\nAlles andere war gut. Wirklich gut.\n"
+    src = tmp_path / "t.txt"
+    src.write_text(text, encoding="utf-8")
+    r = CliRunner().invoke(main, ["score", str(src), "--engine", "rules", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)["documents"][0]
+    assert list(doc)[:5] == ["path", "score", "penalty", "words", "mqm_estimate"]
+    segs = doc["segments"]
+    assert [list(s)[:7] for s in segs][0] == ["index", "start", "end", "line", "kind", "score", "mqm_estimate"]
+    assert [s["mqm_estimate"] is None for s in segs] == [s["kind"] != "sentence" for s in segs]
+    scored = [s["mqm_estimate"] for s in segs if s["kind"] == "sentence"]
+    assert len(scored) == 3 and all(e < 0 for e in scored)
+    assert doc["mqm_estimate"] == pytest.approx(sum(scored), abs=1e-9)
+    rules = estimator_for(["rules"])
+    assert scored[0] == rules.estimate(5, 1.0) and scored[2] == rules.estimate(2, 0.0)
+
+    feed = tmp_path / "f.jsonl"
+    feed.write_text(json.dumps({"id": "x", "mt_de": text}) + "\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["score", str(feed), "--engine", "rules", "--format", "jsonl"])
+    row = json.loads(r.stdout)
+    assert row["mqm_estimate"] == doc["mqm_estimate"]

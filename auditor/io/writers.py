@@ -32,6 +32,7 @@ def document_json(result: DocumentResult) -> dict[str, Any]:
             "score": result.score,
             "penalty": result.penalty,
             "words": result.words,
+            "mqm_estimate": result.mqm_estimate,
             "findings": [f.to_dict() for f in result.findings],
             "segments": [],
         }
@@ -45,6 +46,7 @@ def document_json(result: DocumentResult) -> dict[str, Any]:
             "line": seg.line,
             "kind": seg.kind,
             "score": sr.score,
+            "mqm_estimate": sr.mqm_estimate,
             "text": seg.text,
         }
         for engine_name, extra in sorted(sr.annotations.items()):
@@ -67,6 +69,7 @@ def jsonl_record(result: DocumentResult) -> dict[str, Any]:
         "id": result.document.id,
         "score": result.score,
         "penalty": result.penalty,
+        "mqm_estimate": result.mqm_estimate,
         "spans": [f.to_dict() for f in result.findings],
     }
 
