@@ -18,8 +18,10 @@ Definitions (also in the README, section "Evaluating"):
   lets every overlapping character earn 1.
 * **All-minor reference.** The same numbers for a trivial system that flags every
   character of every record as ``minor``.
-* **Correlation.** Spearman's rho and Kendall's tau-b between the predicted segment
-  score and the gold ``score`` over the records that have one.
+* **Correlation.** Spearman's rho and Kendall's tau-b against the gold ``score`` over the
+  records that have one, of: the auditor's MQM estimate (``mqm_estimate``, a predicted MQM
+  score on the gold's scale), the 0–100 segment score, minus the penalty, and a length-only
+  reference (minus the word count).
 * **Per gold category** (top level of ``Top/Sub``): character recall (severity-blind)
   and span recall (share of the category's spans that share at least one character with
   a prediction).
@@ -73,6 +75,7 @@ class Prediction:
     spans: tuple[Span, ...]
     score: float | None
     penalty: float | None = None
+    mqm_estimate: float | None = None
 
 
 @dataclass
@@ -188,6 +191,8 @@ class EvalResult:
     correlation_penalty: Correlation | None = None
     #: trivial reference: −(word count of the text) vs gold score; longer segments carry more errors
     correlation_length: Correlation | None = None
+    #: the auditor's predicted MQM score (``mqm_estimate``) vs gold score
+    correlation_estimate: Correlation | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -197,6 +202,7 @@ class EvalResult:
             "predicted_spans": self.predicted_spans,
             "auditor": self.auditor.to_dict(),
             "all_minor": self.all_minor.to_dict(),
+            "correlation_estimate": None if self.correlation_estimate is None else self.correlation_estimate.to_dict(),
             "correlation": None if self.correlation is None else self.correlation.to_dict(),
             "correlation_penalty": None if self.correlation_penalty is None else self.correlation_penalty.to_dict(),
             "correlation_length": None if self.correlation_length is None else self.correlation_length.to_dict(),
@@ -292,7 +298,7 @@ def prediction_from_record(obj: dict[str, Any], text_length: int, where: str = "
         if not 0 <= start <= end <= text_length:
             raise ValueError(f"{where}predicted span [{start}, {end}) outside text of length {text_length}")
         spans.append(Span(start, end, f.get("severity"), f.get("category", ""), f.get("detector", "")))
-    return Prediction(tuple(spans), obj.get("score"), obj.get("penalty"))
+    return Prediction(tuple(spans), obj.get("score"), obj.get("penalty"), obj.get("mqm_estimate"))
 
 
 # --------------------------------------------------------------------------- metrics
@@ -396,6 +402,13 @@ def evaluate(gold: Sequence[GoldRecord], predictions: Sequence[Prediction]) -> E
         ]
     )
     corr_length = _correlation([(-len(r.text.split()), r.score) for r in gold if r.score is not None])
+    corr_estimate = _correlation(
+        [
+            (pr.mqm_estimate, r.score)
+            for r, pr in zip(gold, predictions, strict=True)
+            if r.score is not None and pr.mqm_estimate is not None
+        ]
+    )
     return EvalResult(
         records=len(gold),
         gold_spans=gold_spans,
@@ -408,6 +421,7 @@ def evaluate(gold: Sequence[GoldRecord], predictions: Sequence[Prediction]) -> E
         per_detector=per_detector,
         correlation_penalty=corr_penalty,
         correlation_length=corr_length,
+        correlation_estimate=corr_estimate,
     )
 
 
@@ -570,6 +584,7 @@ def render_text(result: EvalResult, run: dict[str, Any] | None = None) -> str:
     else:
         out.append(f"segment score correlation with the gold score (n={c.n})   Spearman  Kendall tau-b")
         rows = [
+            ("auditor MQM estimate", result.correlation_estimate),
             ("auditor score (0-100, per word)", c),
             ("auditor -penalty (MQM sum)", result.correlation_penalty),
             ("reference: -words (length only)", result.correlation_length),
@@ -577,6 +592,13 @@ def render_text(result: EvalResult, run: dict[str, Any] | None = None) -> str:
         for label, corr in rows:
             if corr is not None:
                 out.append(f"  {label:<34} {_fmt(corr.spearman):>16} {_fmt(corr.kendall_tau_b):>14}")
+        est = run.get("mqm_estimator")
+        if est and result.correlation_estimate is not None:
+            how = f"fitted for {est['fit']}" if est["origin"] == "fitted" else f"{est['origin']} {est['fit'] or ''}"
+            out.append(
+                f"  (MQM estimate = -({est['a']:.4g} + {est['b']:.4g}*words + {est['c']:.4g}*penalty) per sentence, "
+                f"{how.strip()}; auditor/mqm_estimate.json)"
+            )
     out.append("")
     out.append("recall per gold category (severity-blind)")
     out.append(f"  {'category':<28} {'spans':>6} {'hit':>6} {'span R':>7} {'chars':>7} {'char R':>7}")

@@ -69,6 +69,7 @@ def compute(gold_path, pred_path):
     tot = {"sev": 0.0, "blind": 0.0, "pred": 0, "gold": 0, "m_sev": 0.0, "m_pred": 0}
     cat_gold, cat_hit, det_pred, det_ok = {}, {}, {}, {}
     xs, ys = [], []
+    es, eys = [], []  # mqm_estimate vs gold score
     for g, p in zip(gold, pred, strict=True):
         gc = paint(g["spans"])
         pc = paint(p["spans"])
@@ -98,6 +99,9 @@ def compute(gold_path, pred_path):
         if g.get("score") is not None and p.get("score") is not None:
             xs.append(p["score"])
             ys.append(g["score"])
+        if g.get("score") is not None and p.get("mqm_estimate") is not None:
+            es.append(p["mqm_estimate"])
+            eys.append(g["score"])
     return {
         "auditor": {
             "severity": prf(tot["sev"], tot["pred"], tot["gold"]),
@@ -109,6 +113,9 @@ def compute(gold_path, pred_path):
         },
         "correlation": {"n": len(xs), "spearman": spearman(xs, ys), "kendall_tau_b": kendall_b(xs, ys)}
         if xs
+        else None,
+        "correlation_estimate": {"n": len(es), "spearman": spearman(es, eys), "kendall_tau_b": kendall_b(es, eys)}
+        if es
         else None,
         "char_recall_per_category": {c: cat_hit[c] / cat_gold[c] for c in cat_gold},
         "char_precision_per_detector": {

@@ -144,6 +144,40 @@ def test_scored_subset_correlation_matches_independent(tmp_path):
     assert report["correlation"]["n"] == 40
     assert_close_3(report["auditor"], theirs["auditor"], "auditor")
     assert_close_3(report["correlation"], theirs["correlation"], "correlation")
+    assert report["correlation_estimate"]["n"] == 40
+    assert_close_3(report["correlation_estimate"], theirs["correlation_estimate"], "correlation_estimate")
+
+
+def test_estimate_row_first_and_equal_to_scipy_on_a_real_subset(tmp_path):
+    from scipy.stats import kendalltau, spearmanr
+
+    g = tmp_path / "dev60.jsonl"
+    lines = DEV.read_text(encoding="utf-8").splitlines(keepends=True)
+    g.write_text("".join(lines[:30] + lines[-30:]), encoding="utf-8")  # news and TED
+    out = tmp_path / "p.jsonl"
+    r = run(g, "--engine", "rules", "--predictions", out, "--format", "json")
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.stdout)
+    gold = [json.loads(line)["score"] for line in g.read_text(encoding="utf-8").splitlines()]
+    est = [json.loads(line)["mqm_estimate"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(set(est)) > 20  # a real ranking, not a constant
+    rho = spearmanr(est, gold).statistic
+    tau = kendalltau(est, gold, variant="b").statistic
+    assert report["correlation_estimate"]["spearman"] == pytest.approx(rho, abs=1e-6)
+    assert report["correlation_estimate"]["kendall_tau_b"] == pytest.approx(tau, abs=1e-6)
+    assert report["mqm_estimator"]["engines"] == "rules" and report["mqm_estimator"]["origin"] == "fitted"
+    assert list(report).index("correlation_estimate") < list(report).index("correlation")
+    # the text table: the estimate is the first correlation row, the existing rows follow
+    text = run(g, "--engine", "rules").stdout
+    table = text.split("segment score correlation with the gold score (n=60)")[1].splitlines()[1:5]
+    labels = [row[:36].strip() for row in table]
+    assert labels == [
+        "auditor MQM estimate",
+        "auditor score (0-100, per word)",
+        "auditor -penalty (MQM sum)",
+        "reference: -words (length only)",
+    ]
+    assert table[0].split()[-2] == f"{rho:.3f}"
 
 
 def test_text_format_and_no_source(tmp_path):

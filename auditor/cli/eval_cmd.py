@@ -153,7 +153,7 @@ def run_eval(
                     f"of {f.detector} outside the record text"
                 )
             spans.append(Span(f.start, f.end, f.severity, f.category, f.detector))
-        predictions.append(Prediction(tuple(spans), res.score, res.penalty))
+        predictions.append(Prediction(tuple(spans), res.score, res.penalty, res.mqm_estimate))
 
     if predictions_path:
         try:
@@ -169,13 +169,16 @@ def run_eval(
         "engines": names,
         "source_used": not no_source and any(r.source for r in gold),
         "signature": pipeline.signature,
+        "mqm_estimator": pipeline.estimator.to_dict(),
         "segments": len(gold),
         "load_seconds": round(load_seconds, 3),
         "run_seconds": round(run_seconds, 3),
         "segments_per_second": round(len(gold) / run_seconds, 2) if run_seconds > 0 else None,
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }
-    report: dict[str, Any] = {k: run[k] for k in ("gold", "engines", "source_used", "signature")}
+    report: dict[str, Any] = {
+        k: run[k] for k in ("gold", "engines", "source_used", "signature", "mqm_estimator")
+    }
     report.update(metrics.to_dict())
     report["throughput"] = {
         k: run[k] for k in ("segments", "load_seconds", "run_seconds", "segments_per_second", "peak_rss_mb")
