@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEBS := trans-de-en hunspell-de-de libhunspell-dev
 
-.PHONY: setup debs test lint bench clean
+.PHONY: setup debs test lint bench calibrate clean
 
 setup: debs $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
@@ -32,6 +32,12 @@ test: lint
 
 bench:
 	$(BIN)/python bench/run.py
+
+# Refit on ../shared/eval/dev.jsonl after any detector change: the lexical severities and
+# confidences first (they change the findings), then the mqm_estimate coefficients fitted on them.
+calibrate:
+	$(BIN)/python bench/calibrate_lexical.py
+	$(BIN)/python bench/fit_mqm_estimate.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
