@@ -41,6 +41,7 @@ import datetime as _dt
 import hashlib
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -232,10 +233,8 @@ def _commit() -> str:
 
 
 def _display_path(path: Path) -> str:
-    try:
-        return str(Path("..") / path.resolve().relative_to(ROOT.parent))
-    except ValueError:
-        return str(path)
+    """The data path relative to the repository (``../shared/eval/dev.jsonl``), as the docs give it."""
+    return os.path.relpath(path.absolute(), ROOT)
 
 
 def fit_all(data: Path, combos: Sequence[str], verbose: bool = True) -> dict[str, Any]:
