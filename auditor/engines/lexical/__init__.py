@@ -176,13 +176,20 @@ class LexicalEngine(Engine):
                 while j < len(ws) and j - i < MAX_MATCH and ctx.adjacent(j - 1):
                     grams.add(" ".join(w.text for w in ws[i : j + 1]))
                     j += 1
-        res.ding.lookup_de_many(grams)
+        entries = res.ding.lookup_de_many(grams)
+        if res.wordfreq is not None:
+            # the gloss ranks Ding's English renderings by their frequency: fetch those too
+            res.wordfreq.prefetch({p for rends, _tags in entries.values() for r in rends[:20] for p in r.split()})
 
     def analyze_many(self, docs: Any) -> list[EngineOutput]:
         """Analyse documents; dictionary lookups of the whole batch are resolved up front."""
         from auditor.engines.lexical.base import make_context
 
         self._prefetch([make_context(s.text, s.start) for d in docs for s in d.segments if s.scored])
+        if self._align is not None:
+            from auditor.engines.lexical.align import prefetch_sources
+
+            prefetch_sources(self.res, [s.source for d in docs for s in d.segments if s.scored and s.source])
         self._prefetched = True
         try:
             return [self.analyze(d) for d in docs]

@@ -24,7 +24,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
@@ -522,13 +522,9 @@ class _Lexicon:
             hit = self._en_keys[word] = frozenset({en_stem(word), en_stem(self.en_lemma(word).lower())})
         return hit
 
-    def en_german_words(self, word: str) -> frozenset[str]:
-        """Lowercased German content words of the Ding translations of an English word."""
-        key = word.lower()
-        hit = self._en_cache.get(key)
-        if hit is not None:
-            return hit
-        out: set[str] = set()
+    def _en_terms(self, key: str) -> list[str]:
+        """The Ding English keys tried for a lowercased English word: the word, its lemma
+        and stem, each bare and with Ding's object placeholders ("sth.", "sb.")."""
         forms = [key]
         st = en_stem(key)
         if self._simplemma is not None:
@@ -537,7 +533,31 @@ class _Lexicon:
             except Exception:  # pragma: no cover - defensive
                 pass
         forms += [st, st + "e"]
-        terms = [f + p for f in dict.fromkeys(forms) if f for p in _EN_PLACEHOLDERS]
+        return [f + p for f in dict.fromkeys(forms) if f for p in _EN_PLACEHOLDERS]
+
+    def prefetch_source(self, words: Iterable[str]) -> None:
+        """Resolve the English side of a batch in a few queries (frequencies, lemmas, Ding
+        renderings), so that aligning segment by segment only reads the memos."""
+        ws = set(words)
+        lows = {w.lower() for w in ws}
+        wf = self.wordfreq
+        if wf is not None and callable(getattr(wf, "prefetch", None)):
+            wf.prefetch(lows)
+        table = getattr(self._simplemma, "table", None)
+        if table is not None and callable(getattr(table, "prefetch", None)):
+            table.prefetch(ws | lows, lang="en")
+        many = getattr(self.ding, "lookup_en_many", None)
+        if callable(many):
+            many(sorted({t for w in lows if w not in self._en_cache for t in self._en_terms(w)}))
+
+    def en_german_words(self, word: str) -> frozenset[str]:
+        """Lowercased German content words of the Ding translations of an English word."""
+        key = word.lower()
+        hit = self._en_cache.get(key)
+        if hit is not None:
+            return hit
+        out: set[str] = set()
+        terms = self._en_terms(key)
         many = getattr(self.ding, "lookup_en_many", None)
         try:
             if callable(many):
@@ -830,6 +850,11 @@ def _is_name_like(tok: Token, position: int, sentence_starts: set[int], title: s
     if not t[:1].isupper() or tok.start in sentence_starts or position == 0 or position in title:
         return False
     return not (any(c in t for c in ".'’") or t.lower() in EN_STOP)
+
+
+def prefetch_sources(res: Any, sources: Iterable[str]) -> None:
+    """Batch the English-side lookups of many segments' sources (see ``_Lexicon.prefetch_source``)."""
+    _lexicon(res).prefetch_source(t.text for src in sources for t in _source_tokens(src))
 
 
 def candidates_for_segment(
