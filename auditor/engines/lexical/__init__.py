@@ -189,7 +189,9 @@ class LexicalEngine(Engine):
         if self._align is not None:
             from auditor.engines.lexical.align import prefetch_sources
 
-            prefetch_sources(self.res, [s.source for d in docs for s in d.segments if s.scored and s.source])
+            sources = [s.source for d in docs for s in d.segments if s.scored and s.source]
+            if sources:  # the aligner's lexicon costs a key-set load: only when there is a source
+                prefetch_sources(self.res, sources)
         self._prefetched = True
         try:
             return [self.analyze(d) for d in docs]
