@@ -355,7 +355,7 @@ class _Lexicon:
         hit = self._lookup_cache.get(term)
         if hit is not None:
             return hit
-        if self._tails is not None:
+        if self._tails is not None and self._keys is not None:
             # Most probes (compound parts, suffix-stripped forms) are no Ding term at all:
             # a single word can only be found, bare or after a placeholder, if some key ends
             # with it; skip building and looking up the placeholder keys otherwise.
