@@ -250,26 +250,27 @@ def eval_section(path: str, runs: dict[str, dict[str, Any]]) -> list[str]:
             "",
         ]
     out += [
-        "| engines | sev. P | sev. R | sev. F1 | blind P | blind R | blind F1 | Spearman | Kendall τb "
-        "| Spearman −penalty | findings | segments/s | load s | peak MB |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| engines | sev. P | sev. R | sev. F1 | blind P | blind R | blind F1 | Spearman MQM estimate "
+        "| Spearman | Kendall τb | Spearman −penalty | findings | segments/s | load s | peak MB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     if ok:
         m = any_rep["all_minor"]
         out.append(
             f"| *all-minor reference* | {f3(m['severity']['precision'])} | {f3(m['severity']['recall'])} "
             f"| {f3(m['severity']['f1'])} | {f3(m['blind']['precision'])} | {f3(m['blind']['recall'])} "
-            f"| {f3(m['blind']['f1'])} | – | – | – | – | – | – | – |"
+            f"| {f3(m['blind']['f1'])} | – | – | – | – | – | – | – | – |"
         )
         length = any_rep.get("correlation_length") or {}
         if length:
             out.append(
                 "| *length-only reference (−words)* | – | – | – | – | – | – "
-                f"| {f3(length.get('spearman'))} | {f3(length.get('kendall_tau_b'))} | – | – | – | – | – |"
+                f"| {f3(length.get('spearman'))} | {f3(length.get('spearman'))} | {f3(length.get('kendall_tau_b'))} "
+                "| – | – | – | – | – |"
             )
     for c, r in runs.items():
         if "report" not in r:
-            out.append(f"| {c} | {cell(r['error'])} |" + " |" * 12)
+            out.append(f"| {c} | {cell(r['error'])} |" + " |" * 13)
             continue
         rep = r["report"]
         a, corr, t = rep["auditor"], rep["correlation"] or {}, rep["throughput"]
@@ -277,6 +278,7 @@ def eval_section(path: str, runs: dict[str, dict[str, Any]]) -> list[str]:
             f"| {c} | {f3(a['severity']['precision'])} | {f3(a['severity']['recall'])} "
             f"| {f3(a['severity']['f1'])} "
             f"| {f3(a['blind']['precision'])} | {f3(a['blind']['recall'])} | {f3(a['blind']['f1'])} "
+            f"| {f3((rep.get('correlation_estimate') or {}).get('spearman'))} "
             f"| {f3(corr.get('spearman'))} | {f3(corr.get('kendall_tau_b'))} "
             f"| {f3((rep.get('correlation_penalty') or {}).get('spearman'))} | {rep['predicted_spans']} "
             f"| {fnum(t['segments_per_second'])} | {fnum(t['load_seconds'])} | {fnum(t['peak_rss_mb'])} |"
@@ -338,6 +340,8 @@ def render(
         "Metric definitions: README, section *Evaluating*. sev. = severity-aware character micro",
         "P/R/F1 (a matching severity earns 1, a different one 0.5, critical = major), blind = every",
         "overlapping character earns 1. The *all-minor reference* flags every character as minor.",
+        "Spearman MQM estimate: the segments' `mqm_estimate` (a + b·words + c·penalty, fitted on",
+        "dev.jsonl by `bench/fit_mqm_estimate.py`, so in-sample there) vs gold score;",
         "Spearman/Kendall: predicted segment score (0–100, per word) vs gold score; Spearman −penalty:",
         "the predicted MQM penalty sum, unnormalised like the gold MQM score; the *length-only reference*",
         "ranks segments by their word count alone. segments/s excludes engine loading",
