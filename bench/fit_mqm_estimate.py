@@ -18,7 +18,11 @@ Method (also recorded in the JSON):
    region penalty). A record the segmenter splits into k sentences gets k·a, so the record's
    estimate is exactly the sum of its sentences' ``mqm_estimate`` that ``auditor eval``
    correlates. Target: minus the gold ``score`` (the MQM penalty sum, >= 0).
-3. ``scipy.optimize.nnls``: least squares with a, b, c >= 0.
+3. Robust non-negative least squares: Huber loss with ``HUBER_DELTA`` = 1 penalty point
+   (one minor error), solved by iteratively reweighted ``scipy.optimize.nnls``, a, b, c >= 0.
+   MQM sums are heavy-tailed (a Non-translation segment costs 25): plain least squares let
+   those few segments set the coefficients (5-fold CV Spearman 0.413 with plain nnls,
+   0.424 with the Huber loss; δ = 3 gave 0.419; both measured, δ = 1 kept).
 4. Report Spearman's rho (and Kendall's tau-b) of ``mqm_estimate = −predicted penalty`` against
    the gold score: in-sample; 5-fold cross-validation grouped by ``doc_id`` (all segments of a
    document in one fold; folds balanced by segment count, documents taken largest first, ties
@@ -65,13 +69,29 @@ Row = tuple[float, float, float]  # (scored sentences, words, region penalty) of
 # ----------------------------------------------------------------------------- fitting
 
 
+HUBER_DELTA = 1.0  # residual (penalty points) beyond which a segment's weight decreases
+HUBER_ITERATIONS = 30
+
+
 def nnls_fit(X: Sequence[Sequence[float]], y: Sequence[float], cols: Sequence[int] = FULL) -> list[float]:
-    """Non-negative least squares of ``y`` on the columns ``cols`` of ``X``; other coefficients 0."""
+    """Huber-robust non-negative least squares of ``y`` on the columns ``cols`` of ``X``
+    (iteratively reweighted ``scipy.optimize.nnls``); the other coefficients are 0."""
     import numpy as np
     from scipy.optimize import nnls
 
     A = np.asarray([[row[j] for j in cols] for row in X], dtype=float)
-    coef, _residual = nnls(A, np.asarray(y, dtype=float))
+    b = np.asarray(y, dtype=float)
+    w = np.ones(len(b))
+    coef = np.zeros(len(cols))
+    for _ in range(HUBER_ITERATIONS):
+        root = np.sqrt(w)
+        new, _residual = nnls(A * root[:, None], b * root)
+        r = np.abs(b - A @ new)
+        w = np.where(r <= HUBER_DELTA, 1.0, HUBER_DELTA / np.maximum(r, 1e-12))
+        if np.allclose(new, coef, rtol=0, atol=1e-9):
+            coef = new
+            break
+        coef = new
     out = [0.0] * len(FULL)
     for j, v in zip(cols, coef, strict=True):
         out[j] = float(v)
@@ -289,7 +309,8 @@ def fit_all(data: Path, combos: Sequence[str], verbose: bool = True) -> dict[str
         "method": (
             "auditor eval's code path (audit_gold: real engines, source_en, weights 1/5/25) on every record; "
             "per record the sums over its scored sentences of (1, words, region penalty); target = -gold score; "
-            f"scipy.optimize.nnls (a, b, c >= 0). Spearman/Kendall of -predicted penalty vs gold score: "
+            f"Huber-robust non-negative least squares (delta {HUBER_DELTA:g} penalty point, iteratively "
+            "reweighted scipy.optimize.nnls; a, b, c >= 0). Spearman/Kendall of -predicted penalty vs gold score: "
             f"in-sample, {FOLDS}-fold CV grouped by doc_id (folds balanced by segments, documents largest "
             "first, ties by sha256 of doc_id; spearman_mean = mean over folds, spearman_pooled = over all "
             "held-out estimates), fit on one domain and measured on the other; each next to the length-only "

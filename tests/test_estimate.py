@@ -141,6 +141,19 @@ def test_nnls_recovers_known_coefficients():
     assert fit.nnls_fit(X, y, fit.LENGTH)[2] == 0.0
 
 
+def test_fit_resists_heavy_tailed_segments():
+    """A few 25-point (Non-translation-like) segments must not set the coefficients."""
+    fit = _fit_script()
+    rng = random.Random(11)
+    X, y = [], []
+    for i in range(400):
+        row = (1.0, float(rng.randint(3, 60)), float(rng.choice([0, 0, 1, 2, 5])))
+        X.append(row)
+        y.append(0.5 + 0.04 * row[1] + 0.3 * row[2] + (25.0 if i % 40 == 0 else rng.gauss(0, 0.05)))
+    a, b, c = fit.nnls_fit(X, y)
+    assert (b, c) == (pytest.approx(0.04, abs=0.005), pytest.approx(0.3, abs=0.05))
+
+
 def test_grouped_folds_are_deterministic_balanced_and_keep_documents_whole():
     fit = _fit_script()
     groups = [f"doc{i % 23}" for i in range(200)] + ["big"] * 40
