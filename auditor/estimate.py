@@ -68,6 +68,13 @@ class MqmEstimator:
         """``mqm_estimate`` of a scored segment: minus its predicted penalty, rounded to 4 places."""
         return round(-self.predicted_penalty(words, penalty), 4) + 0.0  # + 0.0: never -0.0
 
+    def tag(self) -> str:
+        """The fit used and a digest of its coefficients, for the signature."""
+        import hashlib
+
+        coefficients = json.dumps(self.to_dict(), sort_keys=True).encode()
+        return f"{self.fit or 'fallback'}@{hashlib.sha256(coefficients).hexdigest()[:8]}"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "engines": self.engines,

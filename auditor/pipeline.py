@@ -43,7 +43,7 @@ class Pipeline:
         self.weights = weights or Weights()
         self.batch_docs = batch_docs
         self.estimator = estimator if estimator is not None else estimator_for(e.name for e in self.engines)
-        self.signature = signature([e.signature() for e in self.engines], self.weights)
+        self.signature = signature([e.signature() for e in self.engines], self.weights, self.estimator.tag())
 
     def run(self, doc: Document) -> DocumentResult:
         return next(iter(self.run_many([doc])))

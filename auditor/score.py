@@ -60,8 +60,11 @@ def assign_findings(segments: Sequence[Segment], findings: Sequence[Finding]) ->
     return out
 
 
-def signature(engine_signatures: Sequence[str], weights: Weights) -> str:
-    """sacrebleu-style signature: everything needed to reproduce a score."""
+def signature(engine_signatures: Sequence[str], weights: Weights, estimate: str | None = None) -> str:
+    """sacrebleu-style signature: everything needed to reproduce a score.
+
+    ``estimate`` names the mqm_estimate coefficients in force (:meth:`MqmEstimator.tag`)."""
     engines = "+".join(engine_signatures) if engine_signatures else "none"
     w = f"{weights.minor:g}/{weights.major:g}/{weights.critical:g}"
-    return f"auditor:{__version__}|engines:{engines}|weights:{w}|score:{SCORE_FORMULA}|seg:lines+sentences@1"
+    sig = f"auditor:{__version__}|engines:{engines}|weights:{w}|score:{SCORE_FORMULA}|seg:lines+sentences@1"
+    return f"{sig}|est:{estimate}" if estimate else sig

@@ -249,7 +249,7 @@ def test_engine_outputs_on_random_pair(random_pair, tmp_path):
             assert all(seg.start <= a <= b <= seg.end for a, b, _ in ann["tokens"])
             json.dumps(ann)
         for f in out.findings:
-            assert f.detector in ("neural.forced_decoding", "neural.round_trip")
+            assert f.detector in ("neural.forced_decoding", "neural.forced_decoding_fluency", "neural.round_trip")
             assert f.text == doc.document.text[f.start : f.end]
     assert outs[1].annotations[0]["english"] == "source"
     assert outs[0].annotations[0]["english"] == "back_translation"
@@ -292,7 +292,7 @@ def test_forced_decoding_flags_an_inserted_span(trained_engine):
     assert ann0["chrf"] == 100.0 and ann0["mean_logprob"] > -0.5
     assert ann1["mean_logprob"] < ann0["mean_logprob"] - 1.0
     # without a source the German is scored against its back-translation: still flagged
-    nf = [f for f in without_source.findings if f.detector == "neural.forced_decoding"]
+    nf = [f for f in without_source.findings if f.detector == "neural.forced_decoding_fluency"]
     assert nf and "Banane" in nf[0].text and nf[0].category == "fluency"
 
 
@@ -438,3 +438,27 @@ def test_cli_models_download_fails_cleanly_offline(tmp_path):
     assert result.exit_code == 2, result.output
     assert "download failed" in result.output
     assert not (target / "de-en" / "config.json").exists()
+
+
+# -- the neural detectors' declared examples, on the overfitted pair ---------------------
+def _neural_examples(kind: str):  # type: ignore[no-untyped-def]
+    from auditor.detectors import for_engine
+
+    return [
+        pytest.param(d, ex, id=f"{d.id}-{kind}{i}") for d in for_engine("neural") for i, ex in enumerate(getattr(d, kind))
+    ]
+
+
+def _neural_run(engine, det, ex):  # type: ignore[no-untyped-def]
+    (out,) = engine.analyze_many(_docs((ex.plain, ex.source)))
+    return [(f.start, f.end, f.suggestion) for f in out.findings if f.detector == det.id]
+
+
+@pytest.mark.parametrize(("det", "ex"), _neural_examples("flags"))
+def test_neural_example_must_flag(trained_engine, det, ex):  # type: ignore[no-untyped-def]
+    assert _neural_run(trained_engine, det, ex) == [(a, b, ex.suggestion) for a, b, _ in ex.spans]
+
+
+@pytest.mark.parametrize(("det", "ex"), _neural_examples("passes"))
+def test_neural_example_must_not_flag(trained_engine, det, ex):  # type: ignore[no-untyped-def]
+    assert _neural_run(trained_engine, det, ex) == []

@@ -57,8 +57,22 @@ class Engine(ABC):
         return []
 
     def signature(self) -> str:
-        """Reproducibility tag: engine name, version and the resources it used."""
-        return f"{self.name}@{self.version}"
+        """Reproducibility tag: engine name, version, detector digest and the resources it used."""
+        return f"{self.name}@{self.version}+det:{self.detector_digest()}"
+
+    def fitted_files(self) -> dict[str, bytes]:
+        """The fitted data files this engine's findings depend on (name → content)."""
+        return {}
+
+    def detector_digest(self) -> str:
+        """Digest of this engine's declared detectors (ids, versions) and fitted files in force.
+
+        Changing a detector's version, adding or removing one, or refitting a calibration file
+        changes it, so two runs with one signature give the same findings."""
+        from auditor.detectors import for_engine
+        from auditor.detectors.docs import digest
+
+        return digest(for_engine(self.name), self.fitted_files())
 
     @abstractmethod
     def analyze(self, doc: SegmentedDocument) -> EngineOutput:

@@ -36,48 +36,31 @@ from auditor.types import EngineOutput, Finding, SegmentedDocument
 
 log = logging.getLogger(__name__)
 
-__all__ = ["LexicalEngine", "DETECTORS"]
-
-#: every detector name this package emits (besides the aligner's)
-DETECTORS = (
-    "lexical.calque",
-    "lexical.leftover",
-    "lexical.transliteration",
-    "lexical.spelling",
-    "lexical.agreement",
-    "lexical.repetition",
-    "lexical.word_order",
-)
-
-#: used only if calibration.json has no entry for a detector (see calibration.py)
-_DEFAULTS: dict[str, tuple[str, float]] = {
-    "lexical.calque": ("major", 0.5),
-    "lexical.leftover": ("minor", 0.5),
-    "lexical.transliteration": ("minor", 0.5),
-    "lexical.spelling": ("minor", 0.4),
-    "lexical.agreement": ("minor", 0.5),
-    "lexical.repetition": ("major", 0.5),
-    # No instance in dev.jsonl to fit on (see word_order.py): severity by definition, a
-    # clause whose word order is destroyed cannot be read (MQM "too garbled to annotate").
-    "lexical.word_order": ("critical", 0.7),
-}
+__all__ = ["LexicalEngine"]
 
 
 def severity_confidence(detector: str, strength: float) -> tuple[Any, float, float]:
-    """(severity, confidence, emit threshold) of a candidate, from the fitted calibration."""
+    """(severity, confidence, emit threshold) of a candidate.
+
+    From the fitted calibration bin when ``calibration.json`` has one for the detector;
+    otherwise the detector's declared default (:mod:`auditor.engines.lexical.specs`),
+    scaled by the evidence strength, and always emitted."""
+    from auditor.detectors import get
     from auditor.engines.lexical.calibration import calibrate, emit_threshold, load_calibration
 
     if detector in load_calibration().get("detectors", {}):
         sev, conf = calibrate(detector, strength)
         return sev, conf, emit_threshold(detector, strength)
-    dsev, dconf = _DEFAULTS.get(detector, ("minor", 0.3))
-    return dsev, dconf * (0.5 + 0.5 * strength), 0.0
+    spec = get(detector)
+    return spec.severity, spec.confidence * (0.5 + 0.5 * strength), 0.0
 
 
 def calibrated_findings(doc: SegmentedDocument, cands: Iterable[Any]) -> list[Finding]:
     """Candidates → findings with calibrated severity and confidence; candidates below
     their detector's emit threshold are dropped, repeats of a (span, detector) too.
     The one place both the monolingual detectors and the aligner go through."""
+    from auditor.detectors import get
+
     findings: list[Finding] = []
     seen: set[tuple[int, int, str]] = set()
     for c in cands:
@@ -90,7 +73,7 @@ def calibrated_findings(doc: SegmentedDocument, cands: Iterable[Any]) -> list[Fi
             doc.finding(
                 c.start,
                 c.end,
-                category=c.category,
+                category=get(c.detector).category,  # the declaration's, one per detector
                 severity=severity,
                 confidence=confidence,
                 detector=c.detector,
@@ -127,7 +110,18 @@ class LexicalEngine(Engine):
 
     def signature(self) -> str:
         ding = self.res.ding
-        return f"{self.name}@{self.version}+ding:{ding.sha256[:12]}+{self.res.speller.backend}"
+        return (
+            f"{self.name}@{self.version}+det:{self.detector_digest()}"
+            f"+ding:{ding.sha256[:12]}+{self.res.speller.backend}"
+        )
+
+    def fitted_files(self) -> dict[str, bytes]:
+        from auditor.engines.lexical.calibration import CALIBRATION_PATH
+
+        try:
+            return {"calibration.json": CALIBRATION_PATH.read_bytes()}
+        except FileNotFoundError:  # the uncalibrated fallback is in force, and the digest says so
+            return {}
 
     def candidates(self, doc: SegmentedDocument) -> tuple[list[Any], dict[int, dict[str, Any]]]:
         """All monolingual candidates (before calibration) and the gloss annotations."""
@@ -156,6 +150,20 @@ class LexicalEngine(Engine):
             seg_cands += spelling.detect(ctx, res, skip=english, source=seg.source)
             cands.extend((seg, c) for c in seg_cands)
         return cands, annotations
+
+    def all_candidates(self, doc: SegmentedDocument) -> list[Any]:
+        """Every detector's candidates before calibration, the aligner's included.
+
+        What the detectors claim, before calibration decides what is reported: the
+        detector examples and the calibration fit are checked against this."""
+        from auditor.engines.lexical.align import candidates_for_segment
+        from auditor.engines.lexical.tokens import tokenize
+
+        cands = [c for _seg, c in self.candidates(doc)[0]]
+        for seg in doc.segments:
+            if seg.source is not None and seg.scored:
+                cands.extend(candidates_for_segment(doc, seg, tokenize(seg.text, seg.start), self.res)[0])
+        return cands
 
     def _prefetch(self, contexts: list[Any]) -> None:
         """Resolve every word, lemma and n-gram of the segments in a few batched queries."""

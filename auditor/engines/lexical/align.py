@@ -962,7 +962,7 @@ def candidates_for_segment(
             if ev in de_num_words or _equivalents(ev) & de_vals:
                 continue
             a, b = _gap_for(ei, pairs, text, de_words, segment)
-            cands.append(Candidate("lexical.number", a, b, "omission", 0.25,
+            cands.append(Candidate("lexical.number_missing", a, b, "omission", 0.25,
                                    f"the source number {en_words[ei].text} is missing", None))  # fmt: skip
 
     # --- named entities ------------------------------------------------------------------

@@ -25,7 +25,7 @@ The pattern is deliberately narrow, built from closed word classes only:
 Measured: no candidate on the 17,000 human-written German example sentences of the
 Ding dictionary nor on the 2,493 MT segments of the two dev sets; it fires on the seed
 article's scrambled sentence. Dev has no instance to fit a severity on, so the
-severity is set by this definition (see ``_DEFAULTS`` in the package ``__init__``).
+severity is set by this definition (its declaration in :mod:`auditor.engines.lexical.specs`).
 """
 
 from __future__ import annotations

@@ -15,9 +15,10 @@ Per scored segment the engine reports (``segments[i]["neural"]`` in the JSON out
 - ``tokens``: ``[[start, end, logprob], ...]`` per German subword piece (document offsets);
 - ``mean_logprob``, ``min_logprob``.
 
-Findings: ``neural.forced_decoding`` for runs of improbable words (category
-``mistranslation`` when scored against the source, ``fluency`` against the back-translation),
-``neural.round_trip`` when the round-trip chrF is very low (``garbled``, minor).
+Findings (declared in :mod:`auditor.engines.neural.specs`): ``neural.forced_decoding`` for runs
+of improbable words scored against the source (``mistranslation``),
+``neural.forced_decoding_fluency`` for the same against the back-translation when there is no
+source (``fluency``), ``neural.round_trip`` when the round-trip chrF is very low (``garbled``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.engines import Engine, ResourceStatus
+from auditor.engines.neural.specs import FORCED_DECODING, FORCED_DECODING_FLUENCY, ROUND_TRIP
 from auditor.errors import ResourceMissing
 from auditor.types import EngineOutput, Finding, Segment, SegmentedDocument
 
@@ -188,9 +190,16 @@ class NeuralEngine(Engine):
 
         thr = "calibrated" if self.thresholds.calibrated else "default"
         return (
-            f"{self.name}@{self.version}[{tag(self.de_en)},{tag(self.en_de)},beams={self.beams},"
+            f"{self.name}@{self.version}+det:{self.detector_digest()}"
+            f"[{tag(self.de_en)},{tag(self.en_de)},beams={self.beams},"
             f"thresholds={thr},chrF:{self.chrf_signature}]"
         )
+
+    def fitted_files(self) -> dict[str, bytes]:
+        import json
+        from dataclasses import asdict
+
+        return {"thresholds": json.dumps(asdict(self.thresholds), sort_keys=True).encode()}
 
     # -- analysis ------------------------------------------------------------------------
     def analyze(self, doc: SegmentedDocument) -> EngineOutput:
@@ -226,10 +235,10 @@ class NeuralEngine(Engine):
                         docs[d].finding(
                             s.start,
                             s.end,
-                            category="garbled",
-                            severity="minor",
-                            confidence=0.35,
-                            detector="neural.round_trip",
+                            category=ROUND_TRIP.category,
+                            severity=ROUND_TRIP.severity,
+                            confidence=ROUND_TRIP.confidence,
+                            detector=ROUND_TRIP.id,
                             message=(
                                 f"round trip de→en→de differs strongly from the sentence (chrF {ann['chrf']:.1f} "
                                 f'< {self.thresholds.round_trip_chrf:g}): back-translation "{ann["back_translation"]}"'
@@ -331,6 +340,7 @@ class NeuralEngine(Engine):
                         "src_mean_logprob": round(src_mean, 4),
                     }
                 )
+                spec = FORCED_DECODING if it.english == "source" else FORCED_DECODING_FLUENCY
                 for run in runs:
                     in_seg = [k for k in widx if run.first_word <= k <= run.last_word]
                     if not in_seg:
@@ -341,10 +351,10 @@ class NeuralEngine(Engine):
                         docs[d].finding(
                             start,
                             end,
-                            category="mistranslation" if it.english == "source" else "fluency",
+                            category=spec.category,
                             severity=severity_of(run, thr),  # type: ignore[arg-type]
                             confidence=confidence_of(run, thr),
-                            detector="neural.forced_decoding",
+                            detector=spec.id,
                             message=self._run_message(run, it.english, fd),
                         )
                     )
