@@ -180,4 +180,19 @@ class Baseline:
                 raise InputError(
                     path, f"baseline finding #{n + 1} lacks document/detector/category/text/context"
                 ) from None
-        return cls(entries, path)
+        return cls([_current_id(e) for e in entries], path)
+
+
+def _current_id(entry: Entry) -> Entry:
+    """An entry written under a former detector id, under the id that now reports it.
+
+    When an id was split by category (``lexical.number`` → ``lexical.number`` and
+    ``lexical.number_missing``), the entry's category says which detector it was."""
+    from dataclasses import replace
+
+    from auditor.detectors import resolve
+
+    matches = [d for d in resolve(entry.detector) if d.category == entry.category]
+    if len(matches) == 1 and matches[0].id != entry.detector:
+        return replace(entry, detector=matches[0].id)
+    return entry

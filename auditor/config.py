@@ -18,11 +18,14 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor.engines import DEFAULT_ENGINES
 from auditor.errors import ConfigError
 from auditor.types import Weights
+
+if TYPE_CHECKING:
+    from auditor.selection import Selection
 
 #: Patterns a directory walk picks up when none is configured (matched on file names).
 DEFAULT_GLOBS: tuple[str, ...] = ("*.txt", "*.md", "*.jsonl", "*.rss", "*.atom")
@@ -46,8 +49,28 @@ class Config:
     text_field: str | None = None
     source_field: str | None = None
     id_field: str = "id"
+    #: detector selection (:mod:`auditor.selection`): ids, engine prefixes, ``category:NAME``
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    #: detector (or engine / category) → "minor" | "major" | "critical" | "off"
+    severity: dict[str, str] = field(default_factory=dict)
+    min_severity: str | None = None
     #: The file these settings came from (None: built-in defaults only).
     source: str | None = field(default=None, compare=False)
+
+    def selection(self) -> Selection:
+        """The detector selection these settings describe; an unknown detector names the file and line."""
+        from auditor.selection import Selection
+
+        try:
+            return Selection.build(self.select, self.ignore, self.severity, self.min_severity)
+        except ConfigError as exc:
+            if self.source is None:
+                raise
+            term = re.search(r"'([^']+)'", str(exc))
+            line = _line_containing(self.source, term.group(1)) if term else None
+            where = f"{self.source}:{line}" if line else self.source
+            raise ConfigError(f"{where}: {exc}") from None
 
     def override(self, **values: Any) -> Config:
         """A copy with ``values`` (command-line flags) replacing the file's; ``None`` means unset."""
@@ -72,6 +95,10 @@ _KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "text_field": ((str,), "a JSONL field name"),
     "source_field": ((str,), "a JSONL field name"),
     "id_field": ((str,), "a JSONL field name"),
+    "select": ((str, list, tuple), 'a detector id, engine or "category:NAME", or a list of them'),
+    "ignore": ((str, list, tuple), 'a detector id, engine or "category:NAME", or a list of them'),
+    "severity": ((dict,), 'a table of detector = "minor", "major", "critical" or "off"'),
+    "min_severity": ((str,), "minor, major or critical"),
 }
 _WEIGHT_KEYS = ("minor", "major", "critical")
 
@@ -85,6 +112,24 @@ def _line_of(path: str, key: str) -> int | None:
     pattern = re.compile(rf"^[ \t]*(?:\"{re.escape(key)}\"|{re.escape(key)})[ \t]*=", re.M)
     m = pattern.search(text)
     return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def _line_containing(path: str, needle: str) -> int | None:
+    """The first line of the file that contains ``needle`` (a detector id in a selection)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError:
+        return None
+    pos = text.find(needle)
+    return text.count("\n", 0, pos) + 1 if pos >= 0 else None
+
+
+def _terms(value: Any, source: str, key: str) -> tuple[str, ...]:
+    """A selection list: a list of strings, or one comma-separated string."""
+    items = value.split(",") if isinstance(value, str) else list(value)
+    if not all(isinstance(p, str) for p in items):
+        raise _error(source, key, f"{key} must be {_KEYS[key][1]}")
+    return tuple(p.strip() for p in items if p.strip())
 
 
 def _error(source: str, key: str | None, message: str) -> ConfigError:
@@ -119,6 +164,16 @@ def _build(raw: Mapping[str, Any], source: str, base: Config | None = None) -> C
         out["glob"] = _patterns(values["glob"], source, "glob")
     if "exclude" in values:
         out["exclude"] = _patterns(values["exclude"], source, "exclude")
+    for key in ("select", "ignore"):
+        if key in values:
+            out[key] = _terms(values[key], source, key)
+    if "severity" in values:
+        for k, v in values["severity"].items():
+            if v not in ("minor", "major", "critical", "off"):
+                raise _error(source, k, f'severity of {k!r} must be "minor", "major", "critical" or "off", not {v!r}')
+        out["severity"] = {**base.severity, **values["severity"]}
+    if out["min_severity"] is not None and out["min_severity"] not in ("minor", "major", "critical"):
+        raise _error(source, "min_severity", f"min_severity must be minor, major or critical, not {out['min_severity']!r}")
     if not 0 <= float(out["min_score"]) <= 100:
         raise _error(source, "min_score", "min_score must be between 0 and 100")
     out["min_score"] = float(out["min_score"])
@@ -127,8 +182,14 @@ def _build(raw: Mapping[str, Any], source: str, base: Config | None = None) -> C
             raise _error(source, key, f"{key} must be {_KEYS[key][1]}")
     if out["jobs"] < 1:
         raise _error(source, "jobs", "jobs must be a positive integer")
-    if not [n for n in str(out["engine"]).split(",") if n.strip()]:
+    names = [n.strip() for n in str(out["engine"]).split(",") if n.strip()]
+    if not names:
         raise _error(source, "engine", "engine must name at least one engine")
+    from auditor.engines import ENGINES
+
+    for name in names:
+        if name not in ENGINES:
+            raise _error(source, "engine", f"unknown engine {name!r} (known: {', '.join(ENGINES)})")
     weights = out["weights"]
     if isinstance(weights, dict):
         for k, v in weights.items():
@@ -223,11 +284,20 @@ jobs = 1
 # source_field = "source_en"                                          (--source-field)
 id_field = "id"                                                       # (--id-field)
 
+# Detectors (see `auditor rules`): ids, engine prefixes or "category:NAME".
+# select = ["rules", "lexical.calque"]     # only these report (--select)
+# ignore = ["lexical.unaligned"]           # these never report  (--ignore)
+# min_severity = "major"                   # drop milder findings (--min-severity)
+
 # MQM-style penalty weights per severity.
 [weights]
 minor = 1.0
 major = 5.0
 critical = 25.0
+
+# Per-detector severity: "minor", "major", "critical", or "off" to silence it.
+[severity]
+# "lexical.unaligned" = "minor"
 """
 
 
@@ -235,7 +305,7 @@ def example(pyproject: bool = False) -> str:
     """The commented example; with ``pyproject`` its tables are under ``[tool.auditor]``."""
     if not pyproject:
         return EXAMPLE
-    body = EXAMPLE.replace("[weights]", "[tool.auditor.weights]")
+    body = EXAMPLE.replace("[weights]", "[tool.auditor.weights]").replace("[severity]", "[tool.auditor.severity]")
     head, sep, rest = body.partition("# The quality gate")
     return head + "[tool.auditor]\n\n" + sep + rest
 
@@ -249,6 +319,8 @@ def _toml_value(value: Any) -> str:
         return repr(value)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{json.dumps(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
     if isinstance(value, Weights):
         return "{ " + ", ".join(f"{k} = {_toml_value(getattr(value, k))}" for k in _WEIGHT_KEYS) + " }"
     return json.dumps(str(value), ensure_ascii=False)
@@ -259,5 +331,5 @@ def as_toml_items(config: Config) -> list[tuple[str, str]]:
     return [
         (f.name, _toml_value(getattr(config, f.name)))
         for f in dataclasses.fields(config)
-        if f.name != "source" and getattr(config, f.name) is not None
+        if f.name != "source" and getattr(config, f.name) not in (None, (), {})
     ]

@@ -25,6 +25,7 @@ from auditor.baseline import Baseline, document_key
 from auditor.config import Config
 from auditor.errors import InputError
 from auditor.io.feeds import looks_like_feed, read_feed
+from auditor.selection import Selection
 from auditor.types import SEVERITIES, Document, DocumentResult, Finding, Weights
 
 EXIT_PASSED = 0
@@ -121,12 +122,15 @@ class PipelineFactory:
     engines: tuple[str, ...]
     weights: Weights = field(default_factory=Weights)
     settings: tuple[tuple[str, Any], ...] = ()
+    selection: Selection | None = None
 
     def __call__(self) -> Runner:
         from auditor.engines import create_engines
         from auditor.pipeline import Pipeline
 
-        pipeline = Pipeline(create_engines(list(self.engines), dict(self.settings)), self.weights)
+        pipeline = Pipeline(
+            create_engines(list(self.engines), dict(self.settings)), self.weights, selection=self.selection
+        )
 
         def run_batch(docs: list[Document]) -> list[DocumentResult]:
             return list(pipeline.run_many(docs))

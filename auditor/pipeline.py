@@ -9,6 +9,7 @@ nothing here reads files or imports click.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -16,7 +17,9 @@ from auditor.engines import Engine
 from auditor.estimate import MqmEstimator, estimator_for
 from auditor.score import assign_findings, count_words, region_penalty, score_from_penalty, signature
 from auditor.segment import segment_document
+from auditor.selection import Selection
 from auditor.types import (
+    SEVERITY_RANK,
     Document,
     DocumentResult,
     EngineOutput,
@@ -29,6 +32,27 @@ from auditor.types import (
 log = logging.getLogger(__name__)
 
 
+def merge_colocated(findings: list[Finding]) -> list[Finding]:
+    """One finding per flagged span: the strongest detector's wins, the others go to ``also``.
+
+    Strongest: the most severe, then the most confident, then the detector id (a stable order).
+    Findings on different spans are kept apart: scoring already counts overlapping spans as one
+    region, and each keeps its own text and suggestion."""
+    by_span: dict[tuple[int, int], list[Finding]] = {}
+    for f in findings:
+        by_span.setdefault((f.start, f.end), []).append(f)
+    out: list[Finding] = []
+    for group in by_span.values():
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        group.sort(key=lambda f: (-SEVERITY_RANK[f.severity], -f.confidence, f.detector, f.message))
+        best = group[0]
+        others = tuple(sorted({f.detector for f in group[1:]} - {best.detector}))
+        out.append(dataclasses.replace(best, also=others) if others else best)
+    return out
+
+
 class Pipeline:
     """Run engines over documents and score the findings."""
 
@@ -38,12 +62,16 @@ class Pipeline:
         weights: Weights | None = None,
         batch_docs: int = 64,
         estimator: MqmEstimator | None = None,
+        selection: Selection | None = None,
     ) -> None:
         self.engines = list(engines)
         self.weights = weights or Weights()
         self.batch_docs = batch_docs
         self.estimator = estimator if estimator is not None else estimator_for(e.name for e in self.engines)
-        self.signature = signature([e.signature() for e in self.engines], self.weights, self.estimator.tag())
+        self.selection = selection or Selection()
+        self.signature = signature(
+            [e.signature() for e in self.engines], self.weights, self.estimator.tag(), self.selection.describe()
+        )
 
     def run(self, doc: Document) -> DocumentResult:
         return next(iter(self.run_many([doc])))
@@ -74,7 +102,8 @@ class Pipeline:
         for out in outputs:
             for f in out.findings:
                 unique.setdefault((f.start, f.end, f.detector, f.message), f)
-        by_segment = assign_findings(sdoc.segments, list(unique.values()))
+        found_all = self.selection.apply(unique.values()) if self.selection.active else list(unique.values())
+        by_segment = assign_findings(sdoc.segments, merge_colocated(found_all))
         kept: list[Finding] = []
         seg_results: list[SegmentResult] = []
         total_penalty = 0.0

@@ -60,11 +60,16 @@ def assign_findings(segments: Sequence[Segment], findings: Sequence[Finding]) ->
     return out
 
 
-def signature(engine_signatures: Sequence[str], weights: Weights, estimate: str | None = None) -> str:
+def signature(
+    engine_signatures: Sequence[str], weights: Weights, estimate: str | None = None, selection: str = ""
+) -> str:
     """sacrebleu-style signature: everything needed to reproduce a score.
 
-    ``estimate`` names the mqm_estimate coefficients in force (:meth:`MqmEstimator.tag`)."""
+    ``estimate`` names the mqm_estimate coefficients in force (:meth:`MqmEstimator.tag`),
+    ``selection`` the detectors selected, ignored or re-weighted (empty: all, as declared)."""
     engines = "+".join(engine_signatures) if engine_signatures else "none"
     w = f"{weights.minor:g}/{weights.major:g}/{weights.critical:g}"
     sig = f"auditor:{__version__}|engines:{engines}|weights:{w}|score:{SCORE_FORMULA}|seg:lines+sentences@1"
-    return f"{sig}|est:{estimate}" if estimate else sig
+    if estimate:
+        sig += f"|est:{estimate}"
+    return f"{sig}|sel:{selection}" if selection else sig

@@ -90,9 +90,11 @@ class Finding:
     detector: str
     message: str
     suggestion: str | None = None
+    #: other detectors that flagged exactly this span (merged into this finding, the strongest)
+    also: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "start": self.start,
             "end": self.end,
             "line": self.line,
@@ -105,6 +107,9 @@ class Finding:
             "message": self.message,
             "suggestion": self.suggestion,
         }
+        if self.also:  # present only on merged findings: other outputs stay as they were
+            out["also"] = list(self.also)
+        return out
 
 
 class LineIndex:

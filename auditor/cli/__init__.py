@@ -20,6 +20,8 @@ COMMANDS: dict[str, str] = {
     "score": "auditor.cli.score:score_command",
     "gate": "auditor.cli.gate:gate_command",
     "eval": "auditor.cli.eval_cmd:eval_command",
+    "rules": "auditor.cli.rules_cmd:rules_command",
+    "explain": "auditor.cli.rules_cmd:explain_command",
     "doctor": "auditor.cli.doctor:doctor_command",
     "models": "auditor.cli.models_cmd:models_group",
     "config": "auditor.cli.config_cmd:config_command",

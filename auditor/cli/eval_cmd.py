@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from auditor.cli.options import engine_options, engine_settings, parse_weights, weights_option
+from auditor.engines import DEFAULT_ENGINES
 from auditor.errors import AuditorError
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def eval_command(gold: str, no_source: bool, fmt: str, predictions_path: str | N
     """
     weights = parse_weights(kwargs.pop("weights"))
     settings = engine_settings(kwargs)
-    engine_spec = kwargs.pop("engine")
+    engine_spec = kwargs.pop("engine") or DEFAULT_ENGINES
     try:
         report, text = run_eval(gold, engine_spec, no_source, predictions_path, settings, weights)
     except AuditorError as exc:

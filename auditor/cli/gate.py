@@ -11,6 +11,7 @@ import sys
 
 import click
 
+from auditor.cli.options import selection_options
 from auditor.errors import AuditorError
 
 EPILOG = """\b
@@ -79,6 +80,8 @@ flags override the file."""
     default=None,
     help="Configuration file [auditor.toml / pyproject.toml, searched upwards].",
 )
+@selection_options
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file (defaults and flags only).")
 @click.option("--text-field", default=None, help="JSONL field with the German text [mt_de, text].")
 @click.option("--source-field", default=None, help="JSONL field with the English source [source_en, source].")
 @click.option("--id-field", default=None, help="JSONL field with the record id [id].")
@@ -109,11 +112,11 @@ def gate_command(ctx: click.Context, paths: tuple[str, ...], **opts: object) -> 
 def _run(paths: tuple[str, ...], opts: dict) -> int:
     from auditor import gate
     from auditor.baseline import Baseline
-    from auditor.config import load_config
+    from auditor.cli.options import load_settings
     from auditor.engines import parse_engine_list
     from auditor.io import reports
 
-    config = load_config(opts["config_path"]).override(
+    config = load_settings(opts["config_path"], bool(opts["isolated"])).override(
         min_score=opts["min_score"],
         max_critical=opts["max_critical"],
         max_major=opts["max_major"],
@@ -126,8 +129,11 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
         text_field=opts["text_field"],
         source_field=opts["source_field"],
         id_field=opts["id_field"],
+        select=opts["select"],
+        ignore=opts["ignore"],
     )
     engines = parse_engine_list(config.engine)
+    selection = config.selection()  # unknown detector ids fail here, before any work
     outputs = [p for p in (opts["junit_path"], opts["sarif_path"], opts["write_baseline"]) if p]
     for path in outputs:
         reports.check_writable(path)
@@ -136,7 +142,7 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
     docs = gate.collect(paths, config)  # everything read and validated before any work
     if not docs:
         raise AuditorError(f"{', '.join(paths)}: no documents to check")
-    factory = gate.PipelineFactory(tuple(engines), config.weights)
+    factory = gate.PipelineFactory(tuple(engines), config.weights, selection=selection)
     progress = gate.Progress(len(docs), sys.stderr, enabled=opts["progress"])
     results = gate.run(docs, factory, jobs=config.jobs, progress=progress)
 

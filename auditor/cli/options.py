@@ -18,11 +18,10 @@ def engine_options(func: F) -> F:
         click.option(
             "--engine",
             "engine",
-            default=DEFAULT_ENGINES,
-            show_default=True,
+            default=None,
             metavar="NAMES",
             help="Comma-separated engines: rules (typography/tokenisation artefacts), "
-            "lexical (offline dictionaries), neural (MarianMT models).",
+            f"lexical (offline dictionaries), neural (MarianMT models) [config, else {DEFAULT_ENGINES}].",
         ),
         click.option(
             "--model-dir",
@@ -85,7 +84,9 @@ def input_options(func: F) -> F:
     return func
 
 
-def parse_weights(value: str) -> tuple[float, float, float]:
+def parse_weights(value: str | None) -> tuple[float, float, float]:
+    if value is None:
+        return (1.0, 5.0, 25.0)
     try:
         parts = tuple(float(x) for x in value.split(","))
     except ValueError:
@@ -97,8 +98,66 @@ def parse_weights(value: str) -> tuple[float, float, float]:
 
 weights_option = click.option(
     "--weights",
-    default="1,5,25",
-    show_default=True,
+    default=None,
     metavar="MINOR,MAJOR,CRITICAL",
-    help="MQM penalty per finding severity.",
+    help="MQM penalty per finding severity [config, else 1,5,25].",
 )
+
+
+def _split_terms(_ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...] | None:
+    """``--ignore a,b --ignore c`` → ``("a", "b", "c")``; nothing given → ``None`` (the config's)."""
+    terms = tuple(t.strip() for v in value for t in v.split(",") if t.strip())
+    return terms or None
+
+
+def selection_options(func: F) -> F:
+    """--select / --ignore (detector ids, engine prefixes, category:NAME), as ruff and Vale do."""
+    options = [
+        click.option(
+            "--select",
+            multiple=True,
+            metavar="IDS",
+            callback=_split_terms,
+            help="Only these detectors report: ids, engines (lexical) or category:NAME; comma-separated or "
+            "repeated (see `auditor rules`).",
+        ),
+        click.option(
+            "--ignore",
+            multiple=True,
+            metavar="IDS",
+            callback=_split_terms,
+            help="These detectors never report (wins over --select), e.g. --ignore lexical.unaligned.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def config_options(func: F) -> F:
+    """--config FILE and --isolated: which configuration file is read, if any."""
+    options = [
+        click.option(
+            "--config",
+            "config_path",
+            type=click.Path(dir_okay=False),
+            default=None,
+            metavar="FILE",
+            help="Read this auditor.toml or pyproject.toml [default: the nearest one upwards].",
+        ),
+        click.option("--isolated", is_flag=True, help="Ignore every configuration file (defaults and flags only)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def load_settings(config_path: str | None, isolated: bool) -> Any:
+    """The configuration in force for a command (an ``auditor.config.Config``)."""
+    from auditor.config import Config, load_config
+
+    if isolated:
+        if config_path:
+            raise click.UsageError("--config and --isolated exclude each other")
+        return Config()
+    return load_config(config_path)

@@ -10,7 +10,16 @@ from typing import Any
 
 import click
 
-from auditor.cli.options import engine_options, engine_settings, input_options, parse_weights, weights_option
+from auditor.cli.options import (
+    config_options,
+    engine_options,
+    engine_settings,
+    input_options,
+    load_settings,
+    parse_weights,
+    selection_options,
+    weights_option,
+)
 
 
 @click.command("score")
@@ -35,6 +44,14 @@ from auditor.cli.options import engine_options, engine_settings, input_options, 
 @engine_options
 @input_options
 @weights_option
+@selection_options
+@click.option(
+    "--min-severity",
+    type=click.Choice(["minor", "major", "critical"]),
+    default=None,
+    help="Report only findings at least this severe [config, else all].",
+)
+@config_options
 def score_command(paths: tuple[str, ...], fmt: str, source_path: str | None, output: str | None,
                   color: bool | None, **kwargs: Any) -> None:
     """Flag garbled spans in German MT and score each sentence and document (0–100).
@@ -57,11 +74,17 @@ def score_command(paths: tuple[str, ...], fmt: str, source_path: str | None, out
     from auditor.io.readers import ReadOptions, read_documents
     from auditor.io.writers import dumps, jsonl_record, render_text, report_json
     from auditor.pipeline import Pipeline
-    from auditor.types import Weights
 
-    minor, major, critical = parse_weights(kwargs.pop("weights"))
+    weights = kwargs.pop("weights")
+    config = load_settings(kwargs.pop("config_path"), kwargs.pop("isolated")).override(
+        engine=kwargs.pop("engine"),
+        weights=None if weights is None else dict(zip(("minor", "major", "critical"), parse_weights(weights))),
+        select=kwargs.pop("select"),
+        ignore=kwargs.pop("ignore"),
+        min_severity=kwargs.pop("min_severity"),
+    )
     settings = engine_settings(kwargs)
-    names = parse_engine_list(kwargs.pop("engine"))
+    names = parse_engine_list(config.engine)
     options = ReadOptions(
         text_field=kwargs.pop("text_field"),
         source_field=kwargs.pop("source_field"),
@@ -70,7 +93,8 @@ def score_command(paths: tuple[str, ...], fmt: str, source_path: str | None, out
         input_format=kwargs.pop("input_format"),
     )
     docs = read_documents(list(paths), options)
-    pipeline = Pipeline(create_engines(names, settings), Weights(minor, major, critical))
+    selection = config.selection()  # unknown detector ids fail here, before any work
+    pipeline = Pipeline(create_engines(names, settings), config.weights, selection=selection)
     results = list(pipeline.run_many(docs))
 
     if fmt == "json":
@@ -80,6 +104,8 @@ def score_command(paths: tuple[str, ...], fmt: str, source_path: str | None, out
     else:
         use_color = color if color is not None else (output is None and sys.stdout.isatty())
         out = render_text(results, pipeline.signature, color=use_color)
+        if config.source:
+            out += f"config: {config.source}\n"
     if output:
         write_atomic(output, out)
     else:

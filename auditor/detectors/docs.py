@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -118,7 +119,7 @@ def explain_text(detector: Detector, bins: Sequence[Mapping[str, Any]] | None = 
     ]
     if d.aliases:
         lines.append(f"former ids (still accepted): {', '.join(d.aliases)}")
-    lines += ["", d.doc, "", "Flags (the span in [[…]], → the suggestion):"]
+    lines += ["", textwrap.fill(d.doc, 100), "", "Flags (the span in [[…]], → the suggestion):"]
     for ex in d.flags:
         lines += _example_lines(ex, "✗")
     lines += ["", "Does not flag:"]
