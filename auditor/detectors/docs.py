@@ -16,7 +16,10 @@ from typing import Any
 from auditor.detectors.spec import Detector, Example
 
 __all__ = [
+    "GITHUB_COMMAND",
     "INFORMATION_URI",
+    "LEVELS",
+    "sarif_rules",
     "dev_precision",
     "digest",
     "explain_text",
@@ -149,9 +152,14 @@ def _markdown_help(d: Detector) -> str:
     return "\n".join(parts)
 
 
+#: severity → SARIF level, the one mapping every report uses (GitHub: :data:`GITHUB_COMMAND`)
+LEVELS: dict[str, str] = {"critical": "error", "major": "warning", "minor": "note"}
+#: SARIF level → GitHub Actions workflow command
+GITHUB_COMMAND: dict[str, str] = {"error": "error", "warning": "warning", "note": "notice"}
+
+
 def sarif_level(severity: str) -> str:
-    """One mapping of severity to SARIF level / GitHub annotation command for every report."""
-    return {"critical": "error", "major": "error", "minor": "warning"}.get(severity, "note")
+    return LEVELS.get(severity, "note")
 
 
 def sarif_rule(d: Detector) -> dict[str, Any]:
@@ -167,6 +175,13 @@ def sarif_rule(d: Detector) -> dict[str, Any]:
         "defaultConfiguration": {"level": sarif_level(d.severity)},
         "properties": {"category": d.category, "version": d.version, "tags": [d.engine, d.category]},
     }
+
+
+def sarif_rules() -> list[dict[str, Any]]:
+    """The SARIF ``rules[]`` of the whole catalogue."""
+    from auditor.detectors import load_all
+
+    return [sarif_rule(d) for d in load_all().values()]
 
 
 def digest(detectors: Iterable[Detector], files: Mapping[str, bytes] | None = None) -> str:

@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
+from auditor.detectors.docs import GITHUB_COMMAND, INFORMATION_URI, LEVELS, sarif_rules
 from auditor.errors import AuditorError
 from auditor.gate import GateResult, Verdict
 from auditor.io.feeds import feed_position
@@ -31,8 +32,9 @@ from auditor.types import Document, Finding, LineIndex
 
 TOOL_NAME = "mt-auditor"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-SARIF_LEVEL = {"critical": "error", "major": "warning", "minor": "note"}
-GITHUB_LEVEL = {"critical": "error", "major": "error", "minor": "warning"}
+#: one severity mapping for every report (auditor.detectors.docs.LEVELS): SARIF level, GitHub command
+SARIF_LEVEL = LEVELS
+GITHUB_LEVEL = {sev: GITHUB_COMMAND[level] for sev, level in LEVELS.items()}
 
 
 def tool_version() -> str:
@@ -289,30 +291,11 @@ def junit(gate: GateResult) -> str:
 
 
 def sarif(gate: GateResult) -> dict:
-    """A SARIF 2.1.0 log: one rule per detector, one result per finding (baselined ones suppressed)."""
-    detectors: dict[str, Counter[str]] = {}
-    severities: dict[str, Counter[str]] = {}
-    for v in gate.verdicts:
-        for f in v.result.findings:
-            detectors.setdefault(f.detector, Counter())[f.category] += 1
-            severities.setdefault(f.detector, Counter())[f.severity] += 1
-    rule_ids = sorted(detectors)
-    index = {r: i for i, r in enumerate(rule_ids)}
-    rules = []
-    for r in rule_ids:
-        category = detectors[r].most_common(1)[0][0]
-        severity = max(
-            severities[r], key=lambda s: ({"minor": 1, "major": 2, "critical": 3}[s], severities[r][s])
-        )
-        rules.append(
-            {
-                "id": r,
-                "name": r,
-                "shortDescription": {"text": f"{category} finding of detector {r}"},
-                "defaultConfiguration": {"level": SARIF_LEVEL[severity]},
-                "properties": {"category": category, "tags": sorted(detectors[r])},
-            }
-        )
+    """A SARIF 2.1.0 log: one result per finding (baselined ones suppressed).
+
+    ``rules[]`` is the detector catalogue, the same table in every run, in declaration order."""
+    rules = sarif_rules()
+    index = {r["id"]: i for i, r in enumerate(rules)}
     results = []
     for v in gate.verdicts:
         doc = v.result.document
@@ -366,6 +349,7 @@ def sarif(gate: GateResult) -> dict:
                     "driver": {
                         "name": TOOL_NAME,
                         "version": tool_version(),
+                        "informationUri": INFORMATION_URI,
                         "rules": rules,
                     }
                 },
