@@ -51,7 +51,9 @@ def _run(d: Detector, ex: Example) -> list[tuple[int, int, str | None]]:
         found: list[Any] = engine.all_candidates(doc)
     else:
         found = list(engine.analyze_many([doc])[0].findings)
-    return sorted((f.start, f.end, f.suggestion) for f in found if f.detector == d.id)
+    mine = [f for f in found if f.detector == d.id]
+    assert {f.category for f in mine} <= {d.category}, f"{d.id} emitted a category it does not declare"
+    return sorted((f.start, f.end, f.suggestion) for f in mine)
 
 
 @pytest.mark.parametrize(("det", "ex"), list(_cases("flags")))

@@ -141,3 +141,14 @@ def test_colocated_findings_merge_into_the_strongest() -> None:
     trump = [f for f in findings if f["text"] == "TrumpVerwaltung"]
     assert len(trump) == 1
     assert trump[0]["detector"] == "rules.glued_words" and "lexical.spelling" in trump[0]["also"]
+
+
+def test_readme_detector_table_is_generated_from_the_catalogue() -> None:
+    from auditor.detectors.docs import README_BEGIN, README_END, markdown_table
+    from auditor.engines.lexical.calibration import load_calibration
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split(README_BEGIN, 1)[1].split(README_END, 1)[0]
+    assert block.strip() == markdown_table(load_all().values(), load_calibration()).strip(), (
+        "README detector table is stale: paste `auditor rules --format markdown` between the markers"
+    )

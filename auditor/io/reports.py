@@ -169,7 +169,7 @@ def describe(f: Finding) -> str:
     text = f.message
     if f.suggestion:
         text += f" (suggestion: {f.suggestion})"
-    return f"{text}: \u00bb{f.text}\u00ab"
+    return text if f.text in f.message else f"{text}: \u00bb{f.text}\u00ab"  # never the text twice
 
 
 # ---------------------------------------------------------------------------- summary

@@ -107,9 +107,9 @@ def render_text(results: Sequence[DocumentResult], signature: str, color: bool =
             lines.append(f"  {seg.line:>4}  {sr.score:>5.1f}  {_highlight(seg.text, seg.start, found, color)}")
             for f in found:
                 fix = f" → {f.suggestion}" if f.suggestion else ""
+                quoted = "" if f.text in f.message else f"'{f.text}': "  # never the text twice
                 lines.append(
-                    f"{'':13}{f.line}:{f.column} {f.severity} {f.category} [{f.detector}] "
-                    f"'{f.text}': {f.message}{fix}"
+                    f"{'':13}{f.line}:{f.column} {f.severity} {f.category} [{f.detector}] {quoted}{f.message}{fix}"
                 )
         counts = Counter(f.severity for f in r.findings)
         lines.append(

@@ -975,6 +975,8 @@ def candidates_for_segment(
             continue
         if lex.is_german_word(t.text) or fold(t.text) == fold(e.text):
             continue
+        if fold(t.text).startswith(fold(e.text)) or fold(t.text).endswith(fold(e.text)):
+            continue  # the name is there, inside a compound ("TrumpVerwaltung"): not misspelt
         cands.append(Candidate("lexical.entity", t.start, t.end, "named-entity", 1.0,
                                f"“{t.text}” is spelled differently from the source name “{e.text}”",
                                e.text))  # fmt: skip

@@ -125,8 +125,8 @@ AGREEMENT = Detector(
 REPETITION = Detector(
     id="lexical.repetition",
     engine="lexical",
-    category="fluency",
-    severity="major",
+    category="mistranslation",
+    severity="minor",
     confidence=0.5,
     summary="a noun coordinated with itself or governing its own genitive (\"Ausbildung und Ausbildung\")",
     doc=(
@@ -263,6 +263,7 @@ NUMBER_MISSING = Detector(
 ENTITY = Detector(
     id="lexical.entity",
     engine="lexical",
+    version=2,
     category="named-entity",
     severity="minor",
     confidence=0.5,
@@ -284,6 +285,12 @@ ENTITY = Detector(
         Example(
             "Angela Merkel traf am Montag Emmanuel Macron in Paris.",
             source="Angela Merkel met Emmanuel Macron in Paris on Monday.",
+        ),
+        Example(
+            "Die Verbündeten warten auf die Unterstützung der TrumpVerwaltung.",
+            source="The allies are waiting for the support of the Trump administration.",
+            note="the name is inside a fused compound (rules.glued_words reports the fusion); "
+            "suggesting the bare name would delete a word",
         ),
     ),
 )
