@@ -55,6 +55,9 @@ def walk(directory: str, globs: Sequence[str], exclude: Sequence[str] = ()) -> l
             if name.startswith("."):
                 continue
             full = os.path.join(root, name)
+            if not os.path.isfile(full):  # FIFOs, devices, sockets, dangling links: reading could hang
+                print(f"auditor: skipped {full}: not a regular file", file=sys.stderr)
+                continue
             rel = Path(os.path.relpath(full, directory)).as_posix()
             if _matches(rel, globs) and not _matches(rel, exclude):
                 found.append(full)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import importlib
 import logging
+import signal
+import sys
+import traceback
 from typing import Any
 
 import click
@@ -55,10 +58,40 @@ class LazyGroup(click.Group):
         return cmd
 
     def invoke(self, ctx: click.Context) -> Any:
+        """Exit codes: 2 for user and internal errors, 130 SIGINT, 143 SIGTERM; 1 only for a failed gate."""
         try:
             return super().invoke(ctx)
         except AuditorError as e:
             raise AuditorClickError(str(e)) from None
+        except KeyboardInterrupt:
+            click.echo("auditor: interrupted", err=True)
+            raise click.exceptions.Exit(EXIT_SIGINT) from None
+        except Terminated:
+            click.echo("auditor: terminated", err=True)
+            raise click.exceptions.Exit(EXIT_SIGTERM) from None
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as e:  # a crash must never read as "the gate failed" (exit 1)
+            if ctx.params.get("verbose"):
+                traceback.print_exc(file=sys.stderr)
+                click.echo(f"auditor: internal error: {type(e).__name__}: {e}", err=True)
+            else:
+                click.echo(
+                    f"auditor: internal error: {type(e).__name__}: {e} (rerun with -v for the traceback)", err=True
+                )
+            raise click.exceptions.Exit(2) from None
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that `finally` blocks remove temporary files."""
+
+
+EXIT_SIGINT = 130
+EXIT_SIGTERM = 143
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -75,7 +108,9 @@ def main(verbose: int) -> None:
       auditor eval gold.jsonl --engine rules,lexical   # measure against annotations
       auditor doctor                                   # which resources are installed
 
-    Exit codes: 0 success, 1 quality gate failed, 2 usage or input error.
+    Exit codes: 0 success, 1 quality gate failed, 2 usage, input or internal error,
+    130 interrupted (SIGINT), 143 terminated (SIGTERM).
     """
+    signal.signal(signal.SIGTERM, _on_sigterm)
     level = logging.WARNING - 10 * verbose
     logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s")

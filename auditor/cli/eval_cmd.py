@@ -133,7 +133,9 @@ def run_eval(
 ) -> tuple[dict[str, Any], str]:
     """Read the gold file, run the pipeline on every record, return (JSON report, text report)."""
     from auditor.evaluate import Prediction, Span, evaluate, read_gold, render_text
+    from auditor.io.atomic import check_outputs, write_atomic
 
+    check_outputs([predictions_path], [gold_path])  # never overwrite the gold file
     gold = read_gold(gold_path)  # validates the whole file before any engine is loaded
 
     from auditor.engines import DEFAULT_ENGINES, parse_engine_list
@@ -157,12 +159,7 @@ def run_eval(
         predictions.append(Prediction(tuple(spans), res.score, res.penalty, res.mqm_estimate))
 
     if predictions_path:
-        try:
-            with open(predictions_path, "w", encoding="utf-8") as fh:
-                for res in results:
-                    fh.write(dumps(jsonl_record(res)) + "\n")
-        except OSError as exc:
-            raise AuditorError(f"{predictions_path}: cannot write: {exc.strerror or exc}") from None
+        write_atomic(predictions_path, "".join(dumps(jsonl_record(res)) + "\n" for res in results))
 
     metrics = evaluate(gold, predictions)
     run = {

@@ -7,6 +7,7 @@ unexpected exception is also exit 2, never 1, so a crash cannot pass for a faile
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -135,8 +136,9 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
     engines = parse_engine_list(config.engine)
     selection = config.selection()  # unknown detector ids fail here, before any work
     outputs = [p for p in (opts["junit_path"], opts["sarif_path"], opts["write_baseline"]) if p]
-    for path in outputs:
-        reports.check_writable(path)
+    from auditor.io import atomic
+
+    atomic.check_outputs(outputs, [p for p in paths if os.path.isfile(p)])
     baseline = Baseline.load(config.baseline) if config.baseline and not opts["write_baseline"] else None
 
     docs = gate.collect(paths, config)  # everything read and validated before any work
@@ -160,8 +162,7 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
         rendered.append((opts["junit_path"], reports.junit(decision)))
     if opts["sarif_path"]:
         rendered.append((opts["sarif_path"], reports.sarif_json(decision)))
-    for path, text in rendered:
-        reports.write_atomic(path, text)
+    atomic.write_reports(rendered)  # all reports or none
     if opts["github"]:
         click.echo(reports.github(decision), nl=False)
     if not opts["quiet"]:

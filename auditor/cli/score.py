@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import click
@@ -92,6 +89,9 @@ def score_command(paths: tuple[str, ...], fmt: str, source_path: str | None, out
         source_path=source_path,
         input_format=kwargs.pop("input_format"),
     )
+    from auditor.io.atomic import check_outputs, write_atomic
+
+    check_outputs([output], [*paths, *([source_path] if source_path else [])])  # before any work
     docs = read_documents(list(paths), options)
     selection = config.selection()  # unknown detector ids fail here, before any work
     pipeline = Pipeline(create_engines(names, settings), config.weights, selection=selection)
@@ -111,15 +111,3 @@ def score_command(paths: tuple[str, ...], fmt: str, source_path: str | None, out
     else:
         click.echo(out, nl=False, color=True)
 
-
-def write_atomic(path: str, content: str) -> None:
-    """Write via a temporary file in the same folder and rename: never half-written."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(content)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass
@@ -25,8 +24,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from auditor.detectors.docs import GITHUB_COMMAND, INFORMATION_URI, LEVELS, sarif_rules
-from auditor.errors import AuditorError
 from auditor.gate import GateResult, Verdict
+from auditor.io import atomic
 from auditor.io.feeds import feed_position
 from auditor.types import Document, Finding, LineIndex
 
@@ -50,37 +49,28 @@ def tool_version() -> str:
 
 
 def write_atomic(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` all at once, or not at all (raises AuditorError naming ``path``)."""
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise AuditorError(f"{path}: cannot write report: directory {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise AuditorError(f"{path}: cannot write report: {exc.strerror or exc}") from None
-        raise
+    """Write ``text`` to ``path`` all at once, or not at all (see :mod:`auditor.io.atomic`)."""
+    atomic.write_atomic(path, text)
 
 
 def check_writable(path: str) -> None:
     """Fail early (before any work) when a report could not be written."""
-    directory = Path(path).parent if str(Path(path).parent) else Path(".")
-    if not directory.is_dir():
-        raise AuditorError(f"{path}: cannot write report: directory {directory} does not exist")
-    if Path(path).is_dir():
-        raise AuditorError(f"{path}: cannot write report: is a directory")
-    if not os.access(directory, os.W_OK):
-        raise AuditorError(f"{path}: cannot write report: directory {directory} is not writable")
+    atomic.check_outputs([path])
+
+
+#: C0/C1 controls (incl. ESC, CR, LF), DEL, bidi overrides and line/paragraph separators.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def safe(text: str) -> str:
+    """Text from input made safe for a human-readable line on a terminal or CI log.
+
+    Why: ids, feed guids and file names are printed raw otherwise; a newline followed by
+    ``::error ...`` injects GitHub Actions workflow commands, and ``\x1b]`` controls the
+    terminal. Each unsafe character becomes a visible ``\\xNN``/``\\uNNNN`` escape.
+    """
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                       else f"\\u{ord(m.group()):04x}", text)
 
 
 # ---------------------------------------------------------------------------- locations
@@ -185,14 +175,14 @@ def summary(gate: GateResult) -> str:
     for v in gate.verdicts:
         rows.append(
             (
-                _cut(v.key, 56),
+                _cut(safe(v.key), 56),
                 str(v.result.words),
                 f"{v.score:.1f}",
                 str(v.counts.get("critical", 0)),
                 str(v.counts.get("major", 0)),
                 str(v.counts.get("minor", 0)),
                 str(sum(v.accepted)),
-                "pass" if v.passed else "FAIL: " + "; ".join(v.reasons),
+                "pass" if v.passed else "FAIL: " + safe("; ".join(v.reasons)),
             )
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
@@ -215,7 +205,7 @@ def summary(gate: GateResult) -> str:
     lines.append(
         f"{len(gate.verdicts)} documents, {len(gate.failed)} failed; new findings: "
         f"{total['critical']} critical, {total['major']} major, {total['minor']} minor"
-        + (f"; {accepted} accepted by baseline {gate.baseline}" if gate.baseline else "")
+        + (f"; {accepted} accepted by baseline {safe(str(gate.baseline))}" if gate.baseline else "")
     )
     verdict = "PASSED" if gate.passed else "FAILED"
     lines.append(f"quality gate {verdict} ({', '.join(limits)})")
@@ -233,7 +223,9 @@ def _x(text: str) -> str:
 
 def finding_line(v: Verdict, f: Finding) -> str:
     loc = locate(v.result.document, f)
-    return f"{loc.path}:{loc.start_line}:{loc.start_column}: {f.severity} {f.category} [{f.detector}] {describe(f)}"
+    return safe(
+        f"{loc.path}:{loc.start_line}:{loc.start_column}: {f.severity} {f.category} [{f.detector}] {describe(f)}"
+    )
 
 
 def junit(gate: GateResult) -> str:
