@@ -57,6 +57,7 @@ flags override the file."""
 )
 @click.option("--junit", "junit_path", metavar="FILE", default=None, help="Write a JUnit XML report.")
 @click.option("--sarif", "sarif_path", metavar="FILE", default=None, help="Write a SARIF 2.1.0 report.")
+@click.option("--html", "html_path", metavar="FILE", default=None, help="Write a self-contained HTML report.")
 @click.option("--github", is_flag=True, help="Print GitHub Actions annotations (::error file=...) on stdout.")
 @click.option(
     "--baseline",
@@ -128,7 +129,7 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
         id_field=opts["id_field"],
     )
     engines = parse_engine_list(config.engine)
-    outputs = [p for p in (opts["junit_path"], opts["sarif_path"], opts["write_baseline"]) if p]
+    outputs = [p for p in (opts["junit_path"], opts["sarif_path"], opts["html_path"], opts["write_baseline"]) if p]
     for path in outputs:
         reports.check_writable(path)
     baseline = Baseline.load(config.baseline) if config.baseline and not opts["write_baseline"] else None
@@ -154,6 +155,10 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
         rendered.append((opts["junit_path"], reports.junit(decision)))
     if opts["sarif_path"]:
         rendered.append((opts["sarif_path"], reports.sarif_json(decision)))
+    if opts["html_path"]:
+        from auditor.io.html import render_gate_html
+
+        rendered.append((opts["html_path"], render_gate_html(decision, "engines:" + "+".join(engines))))
     for path, text in rendered:
         reports.write_atomic(path, text)
     if opts["github"]:
