@@ -2,9 +2,9 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-DEBS := trans-de-en hunspell-de-de libhunspell-dev
+DEBS := trans-de-en hunspell-de-de libhunspell-dev chromium
 
-.PHONY: setup debs test lint bench calibrate clean
+.PHONY: setup debs test lint bench calibrate clean screenshots
 
 setup: debs $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
@@ -32,6 +32,11 @@ test: lint
 
 bench:
 	$(BIN)/python bench/run.py
+
+# The README screenshot of the seed report (taken by the browser test).
+screenshots:
+	$(BIN)/pytest -q tests/test_html.py -k seed_report
+	cp tests/output/seed-report.png docs/seed-report.png
 
 # Refit on ../shared/eval/dev.jsonl after any detector change: the lexical severities and
 # confidences first (they change the findings), then the mqm_estimate coefficients fitted on them.

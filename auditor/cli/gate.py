@@ -59,6 +59,7 @@ flags override the file."""
 )
 @click.option("--junit", "junit_path", metavar="FILE", default=None, help="Write a JUnit XML report.")
 @click.option("--sarif", "sarif_path", metavar="FILE", default=None, help="Write a SARIF 2.1.0 report.")
+@click.option("--html", "html_path", metavar="FILE", default=None, help="Write a self-contained HTML report.")
 @click.option("--github", is_flag=True, help="Print GitHub Actions annotations (::error file=...) on stdout.")
 @click.option(
     "--baseline",
@@ -135,7 +136,7 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
     )
     engines = parse_engine_list(config.engine)
     selection = config.selection()  # unknown detector ids fail here, before any work
-    outputs = [p for p in (opts["junit_path"], opts["sarif_path"], opts["write_baseline"]) if p]
+    outputs = [p for p in (opts["junit_path"], opts["sarif_path"], opts["html_path"], opts["write_baseline"]) if p]
     from auditor.io import atomic
 
     atomic.check_outputs(outputs, [p for p in paths if os.path.isfile(p)])
@@ -162,6 +163,10 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
         rendered.append((opts["junit_path"], reports.junit(decision)))
     if opts["sarif_path"]:
         rendered.append((opts["sarif_path"], reports.sarif_json(decision)))
+    if opts["html_path"]:
+        from auditor.io.html import render_gate_html
+
+        rendered.append((opts["html_path"], render_gate_html(decision, "engines:" + "+".join(engines))))
     atomic.write_reports(rendered)  # all reports or none
     if opts["github"]:
         click.echo(reports.github(decision), nl=False)

@@ -24,10 +24,10 @@ from auditor.cli.options import (
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "jsonl"]),
+    type=click.Choice(["text", "json", "jsonl", "html"]),
     default="text",
     show_default=True,
-    help="text: highlighted spans and scores; json: one report object; jsonl: one line per document/record.",
+    help="text: highlighted spans and scores; json: one report object; jsonl: one line per document/record; html: a self-contained page.",
 )
 @click.option(
     "--source",
@@ -99,6 +99,10 @@ def score_command(paths: tuple[str, ...], fmt: str, source_path: str | None, out
 
     if fmt == "json":
         out = dumps(report_json(results, pipeline.signature), indent=2) + "\n"
+    elif fmt == "html":
+        from auditor.io.html import render_score_html
+
+        out = render_score_html(results, pipeline.signature)
     elif fmt == "jsonl":
         out = "".join(dumps(jsonl_record(r)) + "\n" for r in results)
     else:
