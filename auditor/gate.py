@@ -15,8 +15,7 @@ import fnmatch
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -141,19 +140,6 @@ class PipelineFactory:
         return run_batch
 
 
-_worker_runner: Runner | None = None
-
-
-def _init_worker(factory: Callable[[], Runner]) -> None:
-    global _worker_runner
-    _worker_runner = factory()
-
-
-def _work(batch: list[Document]) -> list[DocumentResult]:
-    assert _worker_runner is not None, "worker not initialised"
-    return _worker_runner(batch)
-
-
 class Progress:
     """A one-line progress bar on a terminal stream; silent when the stream is not a terminal."""
 
@@ -192,22 +178,16 @@ def run(
     progress: Progress | None = None,
 ) -> list[DocumentResult]:
     """Results for ``docs`` in input order; ``jobs > 1`` uses worker processes (same results)."""
+    from auditor.executors import execute
+
     results: list[DocumentResult] = []
     batches = [list(docs[i : i + BATCH]) for i in range(0, len(docs), BATCH)]
-
-    def consume(it: Iterator[list[DocumentResult]]) -> None:
-        for batch in it:
-            results.extend(batch)
-            if progress:
-                progress.advance(len(batch))
-
-    if jobs <= 1 or len(batches) <= 1:
-        runner = factory()
-        consume(runner(b) for b in batches)
-    else:
-        workers = min(jobs, len(batches))
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(factory,)) as pool:
-            consume(pool.map(_work, batches))
+    if len(batches) <= 1:
+        jobs = 1
+    for batch in execute(batches, factory, jobs=min(jobs, max(1, len(batches)))):
+        results.extend(batch)
+        if progress:
+            progress.advance(len(batch))
     if progress:
         progress.close()
     return results
