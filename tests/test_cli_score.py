@@ -63,7 +63,7 @@ def test_jsonl_records_in_input_order(tmp_path: Path) -> None:
     assert code == 0
     rows = [json.loads(line) for line in out.splitlines()]
     assert [r["id"] for r in rows] == ["b", "a"]
-    assert list(rows[0]) == ["id", "score", "penalty", "mqm_estimate", "spans"]
+    assert list(rows[0]) == ["id", "score", "penalty", "mqm_estimate", "spans", "path"]
     assert rows[0]["mqm_estimate"] < 0
     assert rows[0]["spans"][0]["start"] == 4 and rows[0]["spans"][0]["text"] == "US -Präsident"
     assert rows[1]["spans"] == [] and rows[1]["score"] == 100.0

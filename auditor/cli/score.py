@@ -24,10 +24,23 @@ from auditor.cli.options import (
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "jsonl", "html"]),
+    type=click.Choice(["text", "json", "jsonl", "line", "html"]),
     default="text",
     show_default=True,
-    help="text: highlighted spans and scores; json: one report object; jsonl: one line per document/record; html: a self-contained page.",
+    help="text: highlighted spans and scores; json: one report object; jsonl: one line per document/record; "
+    "line: one finding a line, path:line:col: severity detector: message (for editors and grep); "
+    "html: a self-contained page.",
+)
+@click.option("-q", "--only-flagged", is_flag=True, help="text: print only the sentences that have findings.")
+@click.option("--statistics", is_flag=True, help="Print finding counts per detector and severity instead of the report.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["minor", "major", "critical"]),
+    default=None,
+    help="Exit 1 when a finding at or above this severity remains (as linters do).",
+)
+@click.option(
+    "--stdin-filename", default="<stdin>", show_default=True, metavar="NAME", help="The name piped input (-) carries in reports."
 )
 @click.option(
     "--source",
@@ -49,7 +62,8 @@ from auditor.cli.options import (
     help="Report only findings at least this severe [config, else all].",
 )
 @config_options
-def score_command(paths: tuple[str, ...], fmt: str, source_path: str | None, output: str | None,
+def score_command(paths: tuple[str, ...], fmt: str, only_flagged: bool, statistics: bool, fail_on: str | None,
+                  stdin_filename: str, source_path: str | None, output: str | None,
                   color: bool | None, **kwargs: Any) -> None:
     """Flag garbled spans in German MT and score each sentence and document (0–100).
 
@@ -69,8 +83,17 @@ def score_command(paths: tuple[str, ...], fmt: str, source_path: str | None, out
     """
     from auditor.engines import create_engines, parse_engine_list
     from auditor.io.readers import ReadOptions, read_documents
-    from auditor.io.writers import dumps, jsonl_record, render_text, report_json
+    from auditor.io.writers import (
+        dumps,
+        jsonl_record,
+        render_line,
+        render_statistics,
+        render_text,
+        report_json,
+        use_color,
+    )
     from auditor.pipeline import Pipeline
+    from auditor.types import SEVERITY_RANK
 
     weights = kwargs.pop("weights")
     config = load_settings(kwargs.pop("config_path"), kwargs.pop("isolated")).override(
@@ -88,6 +111,7 @@ def score_command(paths: tuple[str, ...], fmt: str, source_path: str | None, out
         id_field=kwargs.pop("id_field"),
         source_path=source_path,
         input_format=kwargs.pop("input_format"),
+        stdin_name=stdin_filename,
     )
     from auditor.io.atomic import check_outputs, write_atomic
 
@@ -97,7 +121,11 @@ def score_command(paths: tuple[str, ...], fmt: str, source_path: str | None, out
     pipeline = Pipeline(create_engines(names, settings), config.weights, selection=selection)
     results = list(pipeline.run_many(docs))
 
-    if fmt == "json":
+    if statistics:
+        out = render_statistics(results)
+    elif fmt == "line":
+        out = render_line(results)
+    elif fmt == "json":
         out = dumps(report_json(results, pipeline.signature), indent=2) + "\n"
     elif fmt == "html":
         from auditor.io.html import render_score_html
@@ -106,12 +134,16 @@ def score_command(paths: tuple[str, ...], fmt: str, source_path: str | None, out
     elif fmt == "jsonl":
         out = "".join(dumps(jsonl_record(r)) + "\n" for r in results)
     else:
-        use_color = color if color is not None else (output is None and sys.stdout.isatty())
-        out = render_text(results, pipeline.signature, color=use_color)
+        colored = use_color(color, output is None and sys.stdout.isatty())
+        out = render_text(results, pipeline.signature, color=colored, only_flagged=only_flagged)
         if config.source:
             out += f"config: {config.source}\n"
     if output:
         write_atomic(output, out)
     else:
         click.echo(out, nl=False, color=True)
+    if fail_on is not None:
+        threshold = SEVERITY_RANK[fail_on]
+        if any(SEVERITY_RANK[f.severity] >= threshold for r in results for f in r.findings):
+            sys.exit(1)
 

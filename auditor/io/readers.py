@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from auditor.errors import InputError
+from auditor.io.feeds import looks_like_feed, read_feed
 from auditor.types import Document
 
 DEFAULT_TEXT_FIELDS = ("mt_de", "text")
@@ -30,6 +31,7 @@ class ReadOptions:
     id_field: str = "id"
     source_path: str | None = None
     input_format: str = "auto"  # auto | text | jsonl
+    stdin_name: str = "<stdin>"  # --stdin-filename: the name piped input carries in every report
 
 
 def read_bytes(path: str, limit: int = -1) -> bytes:
@@ -116,12 +118,18 @@ def read_documents(paths: Sequence[str], options: ReadOptions | None = None) -> 
         raise InputError(options.source_path, "--source goes with exactly one input file")
     docs: list[Document] = []
     for path in paths:
-        text = decode_text(path, read_bytes(path))
+        data = read_bytes(path)
+        name = options.stdin_name if path == "-" else path
+        # Feeds are read per item, as the gate reads them (not as raw XML text).
+        if options.input_format == "auto" and looks_like_feed(name, data[:2048]):
+            docs.extend(read_feed(name, data))
+            continue
+        text = decode_text(path, data)
         if _is_jsonl(path, text, options.input_format):
-            docs.extend(parse_jsonl(path, text, options))
+            docs.extend(parse_jsonl(name, text, options))
             continue
         source = None
         if options.source_path is not None:
             source = decode_text(options.source_path, read_bytes(options.source_path))
-        docs.append(Document(path="<stdin>" if path == "-" else path, text=text, source=source))
+        docs.append(Document(path=name, text=text, source=source))
     return docs

@@ -7,13 +7,14 @@ same input always produces identical output (tools diff it).
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from auditor import __version__
 from auditor.score import assign_findings
-from auditor.types import DocumentResult, Finding
+from auditor.types import SEVERITY_RANK, DocumentResult, Finding
 
 SEVERITY_COLOR = {"minor": "33", "major": "31", "critical": "1;35"}  # yellow, red, bold magenta
 
@@ -71,27 +72,97 @@ def jsonl_record(result: DocumentResult) -> dict[str, Any]:
         "penalty": result.penalty,
         "mqm_estimate": result.mqm_estimate,
         "spans": [f.to_dict() for f in result.findings],
+        "path": result.document.path,  # added last: several files' records can be told apart
     }
 
 
+def use_color(flag: bool | None, isatty: bool, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether to colour: an explicit flag wins, then NO_COLOR, FORCE_COLOR, TERM=dumb, then the terminal.
+
+    Follows https://no-color.org and the FORCE_COLOR convention (any non-empty value
+    except ``0``): CI logs are not terminals but render ANSI, and some users never want it.
+    """
+    env = os.environ if environ is None else environ
+    if flag is not None:
+        return flag
+    if env.get("NO_COLOR"):
+        return False
+    force = env.get("FORCE_COLOR")
+    if force and force != "0":
+        return True
+    if env.get("TERM") == "dumb":
+        return False
+    return isatty
+
+
 def _highlight(text: str, offset: int, findings: Sequence[Finding], color: bool) -> str:
-    """Mark flagged spans: ANSI colour on a terminal, ``[[…]]`` otherwise."""
-    pieces: list[str] = []
-    pos = 0
+    """Mark flagged spans: ANSI colour on a terminal, ``[[…]]`` otherwise.
+
+    Overlapping findings are merged into one marked run covering the whole extent of
+    each (the earlier version cut the later span at the end of the first). The run takes
+    the colour of its most severe finding.
+    """
+    runs: list[list[Any]] = []  # [start, end, severity]
     for f in sorted(findings, key=lambda f: (f.start, -f.end)):
-        s, e = max(f.start - offset, pos), min(f.end - offset, len(text))
+        s, e = max(f.start - offset, 0), min(f.end - offset, len(text))
         if e <= s:
             continue
+        if runs and s < runs[-1][1]:
+            runs[-1][1] = max(runs[-1][1], e)
+            if SEVERITY_RANK[f.severity] > SEVERITY_RANK[runs[-1][2]]:
+                runs[-1][2] = f.severity
+        else:
+            runs.append([s, e, f.severity])
+    pieces: list[str] = []
+    pos = 0
+    for s, e, severity in runs:
         pieces.append(text[pos:s])
         span = text[s:e]
-        pieces.append(f"\x1b[{SEVERITY_COLOR[f.severity]}m{span}\x1b[0m" if color else f"[[{span}]]")
+        pieces.append(f"\x1b[{SEVERITY_COLOR[severity]}m{span}\x1b[0m" if color else f"[[{span}]]")
         pos = e
     pieces.append(text[pos:])
     return "".join(pieces)
 
 
-def render_text(results: Sequence[DocumentResult], signature: str, color: bool = False) -> str:
-    """The default report: text with flagged spans, per-sentence scores, a summary."""
+def render_line(results: Sequence[DocumentResult]) -> str:
+    """``--format line``: ``path:line:col: severity detector: message [→ suggestion]``, one finding a line.
+
+    The shape of Vale's ``line`` and ruff's ``concise`` output, so editors' error
+    parsers and ``grep`` read it. Paths of JSONL records carry ``#id`` like the text report.
+    """
+    out: list[str] = []
+    for r in results:
+        name = r.document.path + (f"#{r.document.id}" if r.document.id is not None else "")
+        for f in sorted(r.findings, key=lambda f: (f.start, f.end, f.detector)):
+            fix = f" → {f.suggestion}" if f.suggestion else ""
+            message = f.message.replace("\n", " ")
+            out.append(f"{name}:{f.line}:{f.column}: {f.severity} {f.detector}: {message}{fix}")
+    return "".join(line + "\n" for line in out)
+
+
+def render_statistics(results: Sequence[DocumentResult]) -> str:
+    """``--statistics``: finding counts per detector and severity, most frequent first (like ruff)."""
+    counts: Counter[tuple[str, str]] = Counter(
+        (f.detector, f.severity) for r in results for f in r.findings
+    )
+    if not counts:
+        return "no findings\n"
+    width = max(len(str(n)) for n in counts.values())
+    det_width = max(len(d) for d, _ in counts)
+    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1]))
+    lines = [f"{n:>{width}}  {det:<{det_width}}  {sev}" for (det, sev), n in rows]
+    lines.append(f"{sum(counts.values()):>{width}}  total")
+    return "\n".join(lines) + "\n"
+
+
+def render_text(
+    results: Sequence[DocumentResult], signature: str, color: bool = False, only_flagged: bool = False
+) -> str:
+    """The default report: text with flagged spans, per-sentence scores, a summary.
+
+    ``only_flagged`` keeps only the sentences that have findings (``score -q``), so a
+    long clean article does not bury the few lines worth reading.
+    """
     lines: list[str] = []
     for r in results:
         name = r.document.path + (f"#{r.document.id}" if r.document.id is not None else "")
@@ -100,10 +171,12 @@ def render_text(results: Sequence[DocumentResult], signature: str, color: bool =
         by_seg = assign_findings([sr.segment for sr in r.segments], r.findings)
         for sr in r.segments:
             seg = sr.segment
+            found = by_seg.get(seg.index, [])
+            if only_flagged and not found:
+                continue
             if not seg.scored:
                 lines.append(f"  {seg.line:>4}  {'skip':>5}  ({seg.kind.split(':', 1)[1]}) {seg.text[:60]}")
                 continue
-            found = by_seg.get(seg.index, [])
             lines.append(f"  {seg.line:>4}  {sr.score:>5.1f}  {_highlight(seg.text, seg.start, found, color)}")
             for f in found:
                 fix = f" → {f.suggestion}" if f.suggestion else ""
