@@ -68,7 +68,7 @@ class Pipeline:
         self.weights = weights or Weights()
         self.batch_docs = batch_docs
         self.estimator = estimator if estimator is not None else estimator_for(e.name for e in self.engines)
-        self.selection = selection or Selection()
+        self.selection = selection if selection is not None else Selection.default()
         self.signature = signature(
             [e.signature() for e in self.engines], self.weights, self.estimator.tag(), self.selection.describe()
         )

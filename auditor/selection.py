@@ -3,7 +3,8 @@
 Terms follow ruff, LanguageTool and Vale: a detector id (``lexical.unaligned``), a former id
 (``lexical.number``, an alias), an engine prefix (``lexical``) or a category
 (``category:untranslated``). ``select`` keeps only what it names (empty: everything);
-``ignore`` removes what it names and wins over ``select``; ``severity`` overrides a detector's
+``ignore`` removes what it names and wins over ``select``; opt-in detectors
+(``default_enabled=False``) report only when ``select`` names them; ``severity`` overrides a detector's
 severity or turns it ``off``; ``min_severity`` drops milder findings. The selection is applied
 to findings before scoring, so scores, reports and baselines all honour it.
 """
@@ -76,7 +77,12 @@ class Selection:
         where: str = "",
     ) -> Selection:
         """Validate every term (unknown ones are a :class:`ConfigError` with a did-you-mean)."""
-        keep = set().union(*(expand(t, where) for t in select)) if select else None
+        registry = load_all()
+        if select:
+            keep: set[str] | None = set().union(*(expand(t, where) for t in select))
+        else:  # the default set: every detector but the opt-in ones
+            opt_in = {d.id for d in registry.values() if not d.default_enabled}
+            keep = {d.id for d in registry.values()} - opt_in if opt_in else None
         off = set().union(*(expand(t, where) for t in ignore)) if ignore else set()
         override: dict[str, str] = {}
         for term, value in (severity or {}).items():
@@ -98,6 +104,11 @@ class Selection:
             None if keep is None else frozenset(keep),
             override,
         )
+
+    @classmethod
+    def default(cls) -> Selection:
+        """Every detector that is on by default, at its declared or fitted severity."""
+        return cls.build()
 
     @property
     def active(self) -> bool:
@@ -121,11 +132,11 @@ class Selection:
         return out
 
     def describe(self) -> str:
-        """For the signature: what was selected (empty when everything is kept as declared)."""
-        if not self.active:
+        """For the signature: what was selected (empty for the default set, as declared)."""
+        if not (self.select or self._off or self._override or self.min_severity):
             return ""
         parts = []
-        if self._keep is not None:
+        if self.select and self._keep is not None:
             parts.append("select=" + ",".join(sorted(self._keep)))
         if self._off:
             parts.append("ignore=" + ",".join(sorted(self._off)))

@@ -152,3 +152,14 @@ def test_readme_detector_table_is_generated_from_the_catalogue() -> None:
     assert block.strip() == markdown_table(load_all().values(), load_calibration()).strip(), (
         "README detector table is stale: paste `auditor rules --format markdown` between the markers"
     )
+
+
+def test_opt_in_detector_reports_only_when_selected(tmp_path: Path) -> None:
+    from auditor.detectors import get
+
+    assert not get("lexical.unaligned").default_enabled
+    default = Selection.build()
+    assert not default.enabled(get("lexical.unaligned")) and default.enabled(get("lexical.entity"))
+    assert default.describe() == ""  # the default set adds nothing to the signature
+    chosen = Selection.build(select=["lexical.unaligned", "rules"])
+    assert chosen.enabled(get("lexical.unaligned")) and not chosen.enabled(get("lexical.entity"))

@@ -65,6 +65,7 @@ def rule_rows(
                 "severity": d.severity,
                 "confidence": d.confidence,
                 "needs_source": d.needs_source,
+                "default_enabled": d.default_enabled,
                 "version": d.version,
                 "aliases": list(d.aliases),
                 "summary": d.summary,
@@ -87,8 +88,9 @@ def markdown_table(detectors: Iterable[Detector], calibration: Mapping[str, Any]
     for row in rule_rows(detectors, calibration):
         p = "–" if row["dev_precision"] is None else f"{row['dev_precision']:.2f}"
         src = "yes" if row["needs_source"] else ""
+        sev = row["severity"] if row["default_enabled"] else f"{row['severity']} (opt-in)"
         lines.append(
-            f"| `{row['id']}` | {row['engine']} | {row['category']} | {row['severity']} | {src} | {p} | "
+            f"| `{row['id']}` | {row['engine']} | {row['category']} | {sev} | {src} | {p} | "
             f"{_cell(row['summary'])} |"
         )
     return "\n".join(lines) + "\n"
@@ -122,6 +124,8 @@ def explain_text(detector: Detector, bins: Sequence[Mapping[str, Any]] | None = 
     ]
     if d.aliases:
         lines.append(f"former ids (still accepted): {', '.join(d.aliases)}")
+    if not d.default_enabled:
+        lines.append(f"opt-in: reported only when selected (--select {d.id})")
     lines += ["", textwrap.fill(d.doc, 100), "", "Flags (the span in [[…]], → the suggestion):"]
     for ex in d.flags:
         lines += _example_lines(ex, "✗")

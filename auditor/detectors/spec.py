@@ -82,6 +82,9 @@ class Detector:
     aliases: tuple[str, ...] = ()
     #: set when the examples cannot run in an ordinary test (the neural engine needs weights)
     examples_need: str = ""
+    #: False: an opt-in detector (as ruff's non-default rules), reported only when ``--select``
+    #: or ``select`` names it; its evidence alone does not mean an error
+    default_enabled: bool = True
     tags: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:

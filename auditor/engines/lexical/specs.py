@@ -297,16 +297,22 @@ ENTITY = Detector(
 UNALIGNED = Detector(
     id="lexical.unaligned",
     engine="lexical",
+    version=2,
     category="mistranslation",
     severity="minor",
     confidence=0.5,
     needs_source=True,
-    summary="a German content word that no source word accounts for, weighted by its rarity",
+    summary="a German content word that no source word accounts for, weighted by its rarity (opt-in)",
     doc=(
         "A German noun, verb or adjective with no alignment to the source. Missing alignment alone is weak "
-        "evidence (Ding lacks many senses, and free translation is not wrong), so the strength grows with "
-        "the word's rarity, and calibration silences the weak bins." + _SRC_DOC
+        "evidence: Ding lacks many senses, and a human translator renders freely (\"phone call\" → "
+        "\"Telefonat\"), so this measures how literal a translation is, not whether it is wrong. On the "
+        "same 1,000 WMT20 sources it fires 4.24 times per 100 words on professional human translations "
+        "(dev_human.jsonl) against 1.73 on the machine output, and 2.08 against 0.91 even for its rarest "
+        "words; reported by default it made the auditor rank human translation below MT. It is therefore "
+        "off unless selected (`--select lexical.unaligned`, for triage of raw MT)." + _SRC_DOC
     ),
+    default_enabled=False,
     severity_source=_FITTED,
     flags=(
         Example("Der alte Mann kaufte gestern ein Auto und eine [[Giraffe]].", source="The old man bought a car yesterday."),
