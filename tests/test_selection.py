@@ -163,3 +163,18 @@ def test_opt_in_detector_reports_only_when_selected(tmp_path: Path) -> None:
     assert default.describe() == ""  # the default set adds nothing to the signature
     chosen = Selection.build(select=["lexical.unaligned", "rules"])
     assert chosen.enabled(get("lexical.unaligned")) and not chosen.enabled(get("lexical.entity"))
+
+
+def test_eval_honours_ignore_and_the_config(tmp_path: Path) -> None:
+    seed_gold = SEED.parent / "nato-hegseth.jsonl"
+    if not seed_gold.exists():
+        pytest.skip("shared data missing: ../shared/seed")
+    code, out, _ = run("eval", str(seed_gold), "--engine", "rules", "--format", "json")
+    assert code == 0 and "rules.glued_words" in json.loads(out)["per_detector"]
+    code, out, _ = run("eval", str(seed_gold), "--engine", "rules", "--format", "json", "--ignore", "rules.glued_words")
+    assert code == 0 and "rules.glued_words" not in json.loads(out)["per_detector"]
+    cfg = tmp_path / "auditor.toml"
+    cfg.write_text('engine = "rules"\nignore = ["rules.glued_words"]\n', encoding="utf-8")
+    code, out, _ = run("eval", str(seed_gold), "--format", "json", "--config", str(cfg))
+    report = json.loads(out)
+    assert code == 0 and report["engines"] == ["rules"] and "rules.glued_words" not in report["per_detector"]

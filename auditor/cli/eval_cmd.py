@@ -11,13 +11,22 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from auditor.cli.options import engine_options, engine_settings, parse_weights, weights_option
+from auditor.cli.options import (
+    config_options,
+    engine_options,
+    engine_settings,
+    load_settings,
+    parse_weights,
+    selection_options,
+    weights_option,
+)
 from auditor.engines import DEFAULT_ENGINES
 from auditor.errors import AuditorError
 
 if TYPE_CHECKING:
     from auditor.evaluate import GoldRecord
     from auditor.pipeline import Pipeline
+    from auditor.selection import Selection
     from auditor.types import DocumentResult
 
 
@@ -54,6 +63,8 @@ def peak_rss_mb() -> float:
 )
 @engine_options
 @weights_option
+@selection_options
+@config_options
 def eval_command(gold: str, no_source: bool, fmt: str, predictions_path: str | None, **kwargs: Any) -> None:
     """Measure the auditor against human error spans in GOLD.jsonl.
 
@@ -69,11 +80,19 @@ def eval_command(gold: str, no_source: bool, fmt: str, predictions_path: str | N
       auditor eval ../shared/eval/dev.jsonl --engine rules,lexical
       auditor eval ../shared/seed/nato-hegseth.jsonl --engine rules --format json --predictions p.jsonl
     """
-    weights = parse_weights(kwargs.pop("weights"))
-    settings = engine_settings(kwargs)
-    engine_spec = kwargs.pop("engine") or DEFAULT_ENGINES
     try:
-        report, text = run_eval(gold, engine_spec, no_source, predictions_path, settings, weights)
+        given = kwargs.pop("weights")
+        config = load_settings(kwargs.pop("config_path"), kwargs.pop("isolated")).override(
+            engine=kwargs.pop("engine"),
+            weights=None if given is None else dict(zip(("minor", "major", "critical"), parse_weights(given))),
+            select=kwargs.pop("select"),
+            ignore=kwargs.pop("ignore"),
+        )
+        weights = (config.weights.minor, config.weights.major, config.weights.critical)
+        settings = engine_settings(kwargs)
+        engine_spec = config.engine or DEFAULT_ENGINES
+        selection = config.selection()
+        report, text = run_eval(gold, engine_spec, no_source, predictions_path, settings, weights, selection)
     except AuditorError as exc:
         raise _Fail(str(exc)) from None
     if fmt == "json":
@@ -89,6 +108,7 @@ def audit_gold(
     no_source: bool = False,
     settings: dict[str, Any] | None = None,
     weights: tuple[float, float, float] = (1.0, 5.0, 25.0),
+    selection: Selection | None = None,
 ) -> tuple[Pipeline, list[DocumentResult], float, float]:
     """Run the pipeline on every gold record: (pipeline, results, load seconds, run seconds).
 
@@ -101,7 +121,7 @@ def audit_gold(
 
     t0 = time.perf_counter()
     engines = create_engines(names, settings or {})
-    pipeline = Pipeline(engines, Weights(*weights))
+    pipeline = Pipeline(engines, Weights(*weights), selection=selection)
     load_seconds = time.perf_counter() - t0
 
     docs = [
@@ -130,6 +150,7 @@ def run_eval(
     predictions_path: str | None,
     settings: dict[str, Any] | None = None,
     weights: tuple[float, float, float] = (1.0, 5.0, 25.0),
+    selection: Selection | None = None,
 ) -> tuple[dict[str, Any], str]:
     """Read the gold file, run the pipeline on every record, return (JSON report, text report)."""
     from auditor.evaluate import Prediction, Span, evaluate, read_gold, render_text
@@ -143,7 +164,7 @@ def run_eval(
 
     names = parse_engine_list(engine_spec or DEFAULT_ENGINES)
     pipeline, results, load_seconds, run_seconds = audit_gold(
-        gold_path, gold, names, no_source, settings, weights
+        gold_path, gold, names, no_source, settings, weights, selection
     )
 
     predictions = []
