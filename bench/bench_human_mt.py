@@ -20,25 +20,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from auditor.engines import create_engines  # noqa: E402
-from auditor.human_vs_mt import Audited, render_side_by_side, side_by_side  # noqa: E402
+from auditor.human_vs_mt import audit_file, render_side_by_side, side_by_side  # noqa: E402
 from auditor.pipeline import Pipeline  # noqa: E402
 from auditor.selection import Selection  # noqa: E402
-from auditor.types import Document  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
-
-
-def audit(pipeline: Pipeline, path: Path, prefix: str) -> list[Audited]:
-    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    docs = [
-        Document(path=str(path), text=r["mt_de"], source=r.get("source_en"), id=r["id"])
-        for r in records
-        if r["id"].startswith(prefix)
-    ]
-    return [
-        Audited(r.document.id or "", r.words, r.score, r.penalty, tuple(f.detector for f in r.findings))
-        for r in pipeline.run_many(docs)
-    ]
 
 
 def main() -> int:
@@ -51,7 +37,7 @@ def main() -> int:
         return 2
     select = [t for t in args.select.split(",") if t]
     pipeline = Pipeline(create_engines(["rules", "lexical"]), selection=Selection.build(select=select))
-    table = side_by_side(audit(pipeline, human_path, "wmt20-human"), audit(pipeline, mt_path, "wmt20"))
+    table = side_by_side(audit_file(pipeline, human_path, "wmt20-human"), audit_file(pipeline, mt_path, "wmt20"))
     label = "select " + args.select if select else "default detectors"
     print(render_side_by_side(table, label))
     hum, mt = table["human"], table["mt"]

@@ -8,13 +8,10 @@ these data: lexical.unaligned is opt-in; see its declaration.)
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 from conftest import DEV, SHARED
 
-from auditor.human_vs_mt import Audited, side_by_side
+from auditor.human_vs_mt import audit_file, side_by_side
 from auditor.resources import lexical as lx
 
 HUMAN = SHARED / "eval" / "dev_human.jsonl"
@@ -25,26 +22,12 @@ pytestmark = [
 ]
 
 
-def _audit(path: Path, prefix: str) -> list[Audited]:
+def test_human_translation_scores_above_machine_output() -> None:
     from auditor.engines import create_engines
     from auditor.pipeline import Pipeline
-    from auditor.types import Document
 
     pipeline = Pipeline(create_engines(["rules", "lexical"]))
-    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    docs = [
-        Document(path=str(path), text=r["mt_de"], source=r.get("source_en"), id=r["id"])
-        for r in records
-        if r["id"].startswith(prefix)
-    ]
-    return [
-        Audited(r.document.id or "", r.words, r.score, r.penalty, tuple(f.detector for f in r.findings))
-        for r in pipeline.run_many(docs)
-    ]
-
-
-def test_human_translation_scores_above_machine_output() -> None:
-    table = side_by_side(_audit(HUMAN, "wmt20-human"), _audit(DEV, "wmt20"))
+    table = side_by_side(audit_file(pipeline, HUMAN, "wmt20-human"), audit_file(pipeline, DEV, "wmt20"))
     human, mt = table["human"], table["mt"]
     assert human["penalty_per_100_words"] <= (2 / 3) * mt["penalty_per_100_words"], table
     assert human["share_flagged"] < mt["share_flagged"], table
