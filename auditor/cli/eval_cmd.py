@@ -12,11 +12,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from auditor.cli.options import (
+    command_config,
     config_options,
     engine_options,
     engine_settings,
-    load_settings,
-    parse_weights,
     selection_options,
     weights_option,
 )
@@ -81,13 +80,7 @@ def eval_command(gold: str, no_source: bool, fmt: str, predictions_path: str | N
       auditor eval ../shared/seed/nato-hegseth.jsonl --engine rules --format json --predictions p.jsonl
     """
     try:
-        given = kwargs.pop("weights")
-        config = load_settings(kwargs.pop("config_path"), kwargs.pop("isolated")).override(
-            engine=kwargs.pop("engine"),
-            weights=None if given is None else dict(zip(("minor", "major", "critical"), parse_weights(given))),
-            select=kwargs.pop("select"),
-            ignore=kwargs.pop("ignore"),
-        )
+        config = command_config(kwargs)
         weights = (config.weights.minor, config.weights.major, config.weights.critical)
         settings = engine_settings(kwargs)
         engine_spec = config.engine or DEFAULT_ENGINES

@@ -161,3 +161,18 @@ def load_settings(config_path: str | None, isolated: bool) -> Any:
             raise click.UsageError("--config and --isolated exclude each other")
         return Config()
     return load_config(config_path)
+
+
+def command_config(kwargs: dict[str, Any], **extra: Any) -> Any:
+    """The configuration in force for score and eval: the file (or none), then their flags.
+
+    Pops ``--config``, ``--isolated``, ``--engine``, ``--weights``, ``--select`` and ``--ignore``
+    from the command's keyword arguments; ``extra`` are further flag values (``min_severity``)."""
+    given = kwargs.pop("weights")
+    return load_settings(kwargs.pop("config_path"), kwargs.pop("isolated")).override(
+        engine=kwargs.pop("engine"),
+        weights=None if given is None else dict(zip(("minor", "major", "critical"), parse_weights(given))),
+        select=kwargs.pop("select"),
+        ignore=kwargs.pop("ignore"),
+        **extra,
+    )

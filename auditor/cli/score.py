@@ -8,12 +8,11 @@ from typing import Any
 import click
 
 from auditor.cli.options import (
+    command_config,
     config_options,
     engine_options,
     engine_settings,
     input_options,
-    load_settings,
-    parse_weights,
     selection_options,
     weights_option,
 )
@@ -95,14 +94,7 @@ def score_command(paths: tuple[str, ...], fmt: str, only_flagged: bool, statisti
     from auditor.pipeline import Pipeline
     from auditor.types import SEVERITY_RANK
 
-    weights = kwargs.pop("weights")
-    config = load_settings(kwargs.pop("config_path"), kwargs.pop("isolated")).override(
-        engine=kwargs.pop("engine"),
-        weights=None if weights is None else dict(zip(("minor", "major", "critical"), parse_weights(weights))),
-        select=kwargs.pop("select"),
-        ignore=kwargs.pop("ignore"),
-        min_severity=kwargs.pop("min_severity"),
-    )
+    config = command_config(kwargs, min_severity=kwargs.pop("min_severity"))
     settings = engine_settings(kwargs)
     names = parse_engine_list(config.engine)
     options = ReadOptions(
