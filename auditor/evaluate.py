@@ -33,7 +33,6 @@ Definitions (also in the README, section "Evaluating"):
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -66,6 +65,8 @@ class GoldRecord:
     spans: tuple[Span, ...]
     score: float | None
     line: int
+    #: the id exactly as the JSON value given (1-tuple; see :attr:`auditor.types.Document.json_id`)
+    json_id: tuple[Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -219,18 +220,16 @@ def _ratio(a: float, b: float) -> float:
 
 
 def read_gold(path: str) -> list[GoldRecord]:
-    """Read a gold JSONL file; raise :class:`InputError` naming file and line on bad input."""
-    try:
-        with open(path, encoding="utf-8") as fh:
-            lines = fh.read().splitlines()
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(path, f"not UTF-8: {exc}") from None
+    """Read a gold JSONL file; raise :class:`InputError` naming file and line on bad input.
+
+    Decoding and line splitting are those of ``auditor score`` (one reader: a BOM is
+    dropped, U+2028 inside a string is not a line break, line numbers agree).
+    """
+    from auditor.io.readers import jsonl_lines, read_text
+
+    lines = jsonl_lines(read_text(path))
     records = []
-    for lineno, raw in enumerate(lines, 1):
-        if not raw.strip():
-            continue
+    for lineno, raw in lines:
         records.append(parse_gold_line(raw, path, lineno))
     if not records:
         raise InputError(path, "no records (expected one JSON object per line)")
@@ -243,18 +242,19 @@ def parse_gold_line(raw: str, path: str, lineno: int) -> GoldRecord:
     def bad(msg: str) -> InputError:
         return InputError(path, msg, lineno)
 
-    try:
-        obj = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise bad(f"malformed JSON: {exc.msg} (column {exc.colno})") from None
+    from auditor.io.readers import id_label, load_json_line
+
+    obj = load_json_line(path, raw, lineno)
     if not isinstance(obj, dict):
         raise bad("record is not a JSON object")
     text = obj.get("mt_de")
     if not isinstance(text, str):
         raise bad("missing or non-string 'mt_de'")
-    rid = obj.get("id", f"line{lineno}")
-    if not isinstance(rid, (str, int)) or isinstance(rid, bool):
-        raise bad("'id' must be a string")
+    rid = obj.get("id")
+    try:
+        label = id_label(rid) if rid is not None else str(lineno)  # as `auditor score` labels it
+    except (RecursionError, ValueError):
+        raise bad("the 'id' value cannot be used as an id") from None
     source = obj.get("source_en")
     if source is not None and not isinstance(source, str):
         raise bad("'source_en' must be a string or null")
@@ -287,7 +287,7 @@ def parse_gold_line(raw: str, path: str, lineno: int) -> GoldRecord:
         if not isinstance(category, str):
             raise bad(f"span {i}: 'category' must be a string")
         spans.append(Span(start, end, severity, category))
-    return GoldRecord(str(rid), text, source, tuple(spans), score, lineno)
+    return GoldRecord(label, text, source, tuple(spans), score, lineno, (rid,))
 
 
 def prediction_from_record(obj: dict[str, Any], text_length: int, where: str = "") -> Prediction:

@@ -40,6 +40,11 @@ class Document:
     source file, line-aligned with ``text``; for a JSONL record it is the record's
     source text. ``origin_line`` is the 1-based line of the record in its JSONL file
     (0 for plain files), used in error messages.
+
+    ``id`` is the id as text (labels, keys, baselines). ``json_id`` is set for a JSONL
+    record: a 1-tuple holding its id exactly as the JSON value given (``7`` stays a
+    number, an object stays an object, a missing id is ``None``), which JSON outputs echo
+    so that tools can join them to the input; ``None`` for documents not read from JSON.
     """
 
     path: str
@@ -48,6 +53,7 @@ class Document:
     id: str | None = None
     origin_line: int = 0
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
+    json_id: tuple[Any] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,7 +119,8 @@ def audit_gold(
 
     docs = [
         Document(
-            path=gold_path, text=r.text, source=None if no_source else r.source, id=r.id, origin_line=r.line
+            path=gold_path, text=r.text, source=None if no_source else r.source, id=r.id, origin_line=r.line,
+            json_id=r.json_id,
         )
         for r in gold
     ]

@@ -18,6 +18,7 @@ characters the stripping inserted).
 
 from __future__ import annotations
 
+import codecs
 import html
 import re
 import xml.parsers.expat as expat
@@ -107,14 +108,29 @@ class _Node:
         return None
 
     def chars(self) -> list[tuple[str, int]]:
-        """All character data under this element, one (char, file offset) per character."""
+        """All character data under this element, one (char, file offset) per character.
+
+        Iterative (an explicit stack), because expat accepts elements nested far deeper
+        than Python's recursion limit: ``<b>`` 990 deep in a description used to crash.
+        """
         out: list[tuple[str, int]] = []
-        for text, off in self.parts:
-            if off < 0:
-                out.extend(self.children[-1 - off].chars())
-                continue
-            out.extend((ch, off + i if off + i >= 0 else -1) for i, ch in enumerate(text))
+        stack: list[tuple[_Node, int]] = [(self, 0)]
+        while stack:
+            node, i = stack.pop()
+            while i < len(node.parts):
+                text, off = node.parts[i]
+                i += 1
+                if off < 0:
+                    stack.append((node, i))
+                    node, i = node.children[-1 - off], 0
+                    continue
+                out.extend((ch, off + k if off + k >= 0 else -1) for k, ch in enumerate(text))
         return out
+
+
+#: codecs Python has but that are not character encodings of a document: honouring
+#: ``encoding="unicode_escape"`` would audit other text than the file's, ``punycode`` crashed
+_NOT_DOCUMENT_ENCODINGS = {"punycode", "idna", "unicode-escape", "raw-unicode-escape", "undefined", "mbcs", "oem"}
 
 
 def _decode(path: str, raw: bytes) -> str:
@@ -123,8 +139,14 @@ def _decode(path: str, raw: bytes) -> str:
     m = re.match(rb"<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']", raw)
     encoding = m.group(1).decode("ascii") if m else "utf-8"
     try:
+        name = codecs.lookup(encoding).name
+    except LookupError as exc:
+        raise InputError(path, f"cannot decode feed as {encoding}: {exc}", 1) from None
+    if name in _NOT_DOCUMENT_ENCODINGS:
+        raise InputError(path, f"unsupported feed encoding {encoding!r} (not a document character encoding)", 1)
+    try:
         return raw.decode(encoding)
-    except (LookupError, UnicodeDecodeError) as exc:
+    except (LookupError, UnicodeError) as exc:
         line = (
             raw[: getattr(exc, "start", 0)].count(b"\n") + 1 if isinstance(exc, UnicodeDecodeError) else None
         )
@@ -240,31 +262,48 @@ class _Stripper(HTMLParser):
         self._ref(f"&#{name};")
 
 
+class MarkupError(ValueError):
+    """HTML in a feed that html.parser cannot read; :func:`read_feed` names the item's line."""
+
+
 def strip_markup(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
     """HTML given as (char, file offset) pairs → plain text as (char, file offset) pairs."""
     source = "".join(c for c, _ in chars)
     stripper = _Stripper(source)
-    stripper.feed(source)
-    stripper.close()
+    try:
+        stripper.feed(source)
+        stripper.close()
+    except AssertionError as exc:  # html.parser's way to reject e.g. a marked section "<![foo["
+        raise MarkupError(f"unreadable HTML in the item: {exc}") from None
     return [(c, chars[i][1] if i >= 0 else -1) for c, i in stripper.out]
 
 
 def _xhtml_chars(node: _Node) -> list[tuple[str, int]]:
-    """Inline XHTML (Atom type="xhtml"): walk elements, block elements become breaks."""
+    """Inline XHTML (Atom type="xhtml"): walk elements, block elements become breaks.
+
+    Iterative for the same reason as :meth:`_Node.chars` (no recursion limit on nesting).
+    """
     out: list[tuple[str, int]] = []
-    for text, off in node.parts:
+    stack: list[tuple[_Node, int]] = [(node, 0)]
+    while stack:
+        current, i = stack.pop()
+        if i >= len(current.parts):
+            if current is not node and current.local in _BLOCK:
+                out.append((_BREAK, -1))  # closing break of a finished block element
+            continue
+        text, off = current.parts[i]
+        stack.append((current, i + 1))
         if off < 0:
-            child = node.children[-1 - off]
-            skip = child.local in _SKIP
-            block = child.local in _BLOCK
-            if block:
+            child = current.children[-1 - off]
+            if child.local in _BLOCK:
                 out.append((_BREAK, -1))
-            if not skip:
-                out.extend(_xhtml_chars(child))
-            if block:
-                out.append((_BREAK, -1))
+            if child.local in _SKIP:
+                if child.local in _BLOCK:
+                    out.append((_BREAK, -1))
+                continue
+            stack.append((child, 0))
         else:
-            out.extend((ch, off + i) for i, ch in enumerate(text))
+            out.extend((ch, off + k) for k, ch in enumerate(text))
     return out
 
 
@@ -364,8 +403,11 @@ def read_feed(path: str, raw: bytes | None = None) -> list[Document]:
 
     docs: list[Document] = []
     for n, item in enumerate(items, 1):
-        title = _text_of(item.find("title", item.ns), kind)
-        body = _text_of(_body_node(item, kind), kind)
+        try:
+            title = _text_of(item.find("title", item.ns), kind)
+            body = _text_of(_body_node(item, kind), kind)
+        except MarkupError as exc:
+            raise InputError(path, str(exc), item.line) from None
         chars = title + ([("\n", -1), ("\n", -1)] if title and body else []) + body
         positions = [where(off) for _, off in chars]
         docs.append(

@@ -9,9 +9,11 @@ findings index into exactly what the user gave us.
 from __future__ import annotations
 
 import json
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from auditor.errors import InputError
 from auditor.io.feeds import looks_like_feed, read_feed
@@ -85,15 +87,78 @@ def _pick(record: dict[str, object], explicit: str | None, defaults: Sequence[st
     return None, None
 
 
-def parse_jsonl(path: str, text: str, options: ReadOptions) -> list[Document]:
-    docs: list[Document] = []
+#: a ``\\uD800``–``\\uDFFF`` escape: only then can a parsed string hold a lone surrogate
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def jsonl_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(1-based line number, line) of the non-blank lines of a JSONL text.
+
+    Why split on ``\\n`` only: ``str.splitlines`` also splits at U+2028, U+0085 and
+    \\x1c–\\x1e, which are valid inside JSON strings, so a reader using it rejected valid
+    records and numbered lines differently from the other readers.
+    """
     for lineno, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise InputError(path, f"malformed JSON: {e.msg} (column {e.colno})", lineno) from None
+        if line.strip():
+            yield lineno, line
+
+
+def _lone_surrogate(value: Any) -> bool:
+    """Does any string in a parsed JSON value (keys included) hold a lone surrogate? Iterative: no depth limit."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            if _SURROGATE.search(v):
+                return True
+        elif isinstance(v, dict):
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return False
+
+
+def load_json_line(path: str, line: str, lineno: int) -> Any:
+    """One JSONL line parsed, or :class:`InputError` naming the file and line.
+
+    Besides malformed JSON this refuses what ``json`` accepts but the rest of the tool
+    cannot carry: nesting deeper than the recursion limit (``RecursionError``), integers
+    longer than Python's int-string limit (``ValueError``) and lone surrogates from
+    ``\\ud800`` escapes, which cannot be encoded as UTF-8 and used to crash the report
+    writer after the whole run.
+    """
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError as e:
+        raise InputError(path, f"malformed JSON: {e.msg} (column {e.colno})", lineno) from None
+    except RecursionError:
+        raise InputError(path, "JSON nested too deeply", lineno) from None
+    except ValueError as e:  # e.g. "Exceeds the limit (4300 digits) for integer string conversion"
+        raise InputError(path, f"unsupported JSON value: {str(e).split(';')[0]}", lineno) from None
+    if _SURROGATE_ESCAPE.search(line) and _lone_surrogate(value):
+        raise InputError(path, "a \\uD800-\\uDFFF escape that is not a surrogate pair (not valid Unicode)", lineno)
+    return value
+
+
+def id_label(value: Any) -> str:
+    """The id as text, for human-readable output, file keys and baselines.
+
+    A string stays itself; any other JSON value is its compact JSON text (``7``,
+    ``{"a":1}``, ``true``), never a Python repr. Reports that carry JSON keep the value
+    itself (:attr:`Document.json_id`).
+    """
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def parse_jsonl(path: str, text: str, options: ReadOptions) -> list[Document]:
+    """Documents of the JSONL records in ``text``; the id is kept as the JSON value given."""
+    docs: list[Document] = []
+    for lineno, line in jsonl_lines(text):
+        record = load_json_line(path, line, lineno)
         if not isinstance(record, dict):
             raise InputError(path, "a JSONL line must be a JSON object", lineno)
         fields = options.text_field or " or ".join(DEFAULT_TEXT_FIELDS)
@@ -106,9 +171,21 @@ def parse_jsonl(path: str, text: str, options: ReadOptions) -> list[Document]:
         if source is not None and not isinstance(source, str):
             raise InputError(path, "the source field must be a string or null", lineno)
         rid = record.get(options.id_field)
-        doc_id = str(rid) if rid is not None else str(lineno)
-        docs.append(Document(path=path, text=value, source=source, id=doc_id, origin_line=lineno, meta=record))
+        try:
+            doc_id = id_label(rid) if rid is not None else str(lineno)
+        except (RecursionError, ValueError):
+            raise InputError(path, f"the {options.id_field!r} value cannot be used as an id", lineno) from None
+        docs.append(
+            Document(
+                path=path, text=value, source=source, id=doc_id, origin_line=lineno, meta=record, json_id=(rid,)
+            )
+        )
     return docs
+
+
+def read_text(path: str) -> str:
+    """A whole file (``-``: stdin) as strict UTF-8 text, a leading BOM dropped: the one way every command reads."""
+    return decode_text(path, read_bytes(path))
 
 
 def read_documents(paths: Sequence[str], options: ReadOptions | None = None) -> list[Document]:

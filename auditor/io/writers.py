@@ -14,7 +14,7 @@ from typing import Any
 
 from auditor import __version__
 from auditor.score import assign_findings
-from auditor.types import SEVERITY_RANK, DocumentResult, Finding
+from auditor.types import SEVERITY_RANK, Document, DocumentResult, Finding
 
 SEVERITY_COLOR = {"minor": "33", "major": "31", "critical": "1;35"}  # yellow, red, bold magenta
 
@@ -27,7 +27,7 @@ def document_json(result: DocumentResult) -> dict[str, Any]:
     doc = result.document
     out: dict[str, Any] = {"path": doc.path}
     if doc.id is not None:
-        out["id"] = doc.id
+        out["id"] = output_id(doc)
     out.update(
         {
             "score": result.score,
@@ -64,10 +64,19 @@ def report_json(results: Sequence[DocumentResult], signature: str) -> dict[str, 
     }
 
 
+def output_id(doc: Document) -> Any:
+    """The id JSON outputs carry: a JSONL record's id as the JSON value given, else the text id.
+
+    A JSONL record without an id gets ``null`` (the same in ``score`` and ``eval``), never
+    its line number, which could collide with a real id.
+    """
+    return doc.json_id[0] if doc.json_id is not None else doc.id
+
+
 def jsonl_record(result: DocumentResult) -> dict[str, Any]:
     """One line of ``--format jsonl``: offsets are into the record's own text."""
     return {
-        "id": result.document.id,
+        "id": output_id(result.document),
         "score": result.score,
         "penalty": result.penalty,
         "mqm_estimate": result.mqm_estimate,
