@@ -24,6 +24,7 @@ from auditor.baseline import Baseline, document_key
 from auditor.config import Config
 from auditor.errors import InputError
 from auditor.io.feeds import looks_like_feed, read_feed
+from auditor.io.terminal import safe
 from auditor.selection import Selection
 from auditor.types import SEVERITIES, Document, DocumentResult, Finding, Weights
 
@@ -55,7 +56,7 @@ def walk(directory: str, globs: Sequence[str], exclude: Sequence[str] = ()) -> l
                 continue
             full = os.path.join(root, name)
             if not os.path.isfile(full):  # FIFOs, devices, sockets, dangling links: reading could hang
-                print(f"auditor: skipped {full}: not a regular file", file=sys.stderr)
+                print(f"auditor: skipped {safe(full)}: not a regular file", file=sys.stderr)
                 continue
             rel = Path(os.path.relpath(full, directory)).as_posix()
             if _matches(rel, globs) and not _matches(rel, exclude):

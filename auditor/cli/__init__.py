@@ -17,6 +17,7 @@ import click
 
 from auditor import __version__
 from auditor.errors import AuditorError
+from auditor.io.terminal import safe
 
 #: command name → "module:attribute"; order is the order shown in --help.
 COMMANDS: dict[str, str] = {
@@ -62,7 +63,7 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except AuditorError as e:
-            raise AuditorClickError(str(e)) from None
+            raise AuditorClickError(safe(str(e))) from None
         except KeyboardInterrupt:
             click.echo("auditor: interrupted", err=True)
             raise click.exceptions.Exit(EXIT_SIGINT) from None
@@ -72,13 +73,12 @@ class LazyGroup(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as e:  # a crash must never read as "the gate failed" (exit 1)
-            if ctx.params.get("verbose"):
+            message = safe(f"{type(e).__name__}: {e}")
+            if ctx.params.get("verbose") or ctx.find_root().params.get("verbose"):
                 traceback.print_exc(file=sys.stderr)
-                click.echo(f"auditor: internal error: {type(e).__name__}: {e}", err=True)
+                click.echo(f"auditor: internal error: {message}", err=True)
             else:
-                click.echo(
-                    f"auditor: internal error: {type(e).__name__}: {e} (rerun with -v for the traceback)", err=True
-                )
+                click.echo(f"auditor: internal error: {message} (rerun with -v for the traceback)", err=True)
             raise click.exceptions.Exit(2) from None
 
 

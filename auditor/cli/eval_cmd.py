@@ -21,6 +21,7 @@ from auditor.cli.options import (
 )
 from auditor.engines import DEFAULT_ENGINES
 from auditor.errors import AuditorError
+from auditor.io.terminal import safe
 
 if TYPE_CHECKING:
     from auditor.evaluate import GoldRecord
@@ -87,7 +88,7 @@ def eval_command(gold: str, no_source: bool, fmt: str, predictions_path: str | N
         selection = config.selection()
         report, text = run_eval(gold, engine_spec, no_source, predictions_path, settings, weights, selection)
     except AuditorError as exc:
-        raise _Fail(str(exc)) from None
+        raise _Fail(safe(str(exc))) from None
     if fmt == "json":
         click.echo(json.dumps(report, ensure_ascii=False, indent=2, sort_keys=False))
     else:

@@ -14,6 +14,7 @@ import click
 
 from auditor.cli.options import selection_options
 from auditor.errors import AuditorError
+from auditor.io.terminal import safe
 
 EPILOG = """\b
 Exit codes:
@@ -100,13 +101,17 @@ def gate_command(ctx: click.Context, paths: tuple[str, ...], **opts: object) -> 
     try:
         code = _run(paths, opts)
     except AuditorError as exc:
-        click.echo(f"auditor gate: error: {exc}", err=True)
+        click.echo(f"auditor gate: error: {safe(str(exc))}", err=True)
         ctx.exit(2)
     except Exception as exc:  # a crash must never look like "the gate failed" (exit 1)
         import traceback
 
-        traceback.print_exc(file=sys.stderr)
-        click.echo(f"auditor gate: internal error: {type(exc).__name__}: {exc}", err=True)
+        message = safe(f"{type(exc).__name__}: {exc}")
+        if ctx.find_root().params.get("verbose"):
+            traceback.print_exc(file=sys.stderr)
+            click.echo(f"auditor gate: internal error: {message}", err=True)
+        else:
+            click.echo(f"auditor gate: internal error: {message} (rerun with -v for the traceback)", err=True)
         ctx.exit(2)
     ctx.exit(code)
 

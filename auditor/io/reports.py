@@ -27,6 +27,7 @@ from auditor.detectors.docs import GITHUB_COMMAND, INFORMATION_URI, LEVELS, sari
 from auditor.gate import GateResult, Verdict
 from auditor.io import atomic
 from auditor.io.feeds import feed_position
+from auditor.io.terminal import safe
 from auditor.types import Document, Finding, LineIndex
 
 TOOL_NAME = "mt-auditor"
@@ -56,21 +57,6 @@ def write_atomic(path: str, text: str) -> None:
 def check_writable(path: str) -> None:
     """Fail early (before any work) when a report could not be written."""
     atomic.check_outputs([path])
-
-
-#: C0/C1 controls (incl. ESC, CR, LF), DEL, bidi overrides and line/paragraph separators.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def safe(text: str) -> str:
-    """Text from input made safe for a human-readable line on a terminal or CI log.
-
-    Why: ids, feed guids and file names are printed raw otherwise; a newline followed by
-    ``::error ...`` injects GitHub Actions workflow commands, and ``\x1b]`` controls the
-    terminal. Each unsafe character becomes a visible ``\\xNN``/``\\uNNNN`` escape.
-    """
-    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
-                       else f"\\u{ord(m.group()):04x}", text)
 
 
 # ---------------------------------------------------------------------------- locations

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from auditor import __version__
+from auditor.io.terminal import safe
 from auditor.score import assign_findings
 from auditor.types import SEVERITY_RANK, Document, DocumentResult, Finding
 
@@ -125,12 +126,17 @@ def _highlight(text: str, offset: int, findings: Sequence[Finding], color: bool)
     pieces: list[str] = []
     pos = 0
     for s, e, severity in runs:
-        pieces.append(text[pos:s])
-        span = text[s:e]
+        pieces.append(safe(text[pos:s]))
+        span = safe(text[s:e])
         pieces.append(f"\x1b[{SEVERITY_COLOR[severity]}m{span}\x1b[0m" if color else f"[[{span}]]")
         pos = e
-    pieces.append(text[pos:])
+    pieces.append(safe(text[pos:]))
     return "".join(pieces)
+
+
+def _name(r: DocumentResult) -> str:
+    """``path`` or ``path#id``: how human-readable reports name a document (escape with :func:`safe`)."""
+    return r.document.path + (f"#{r.document.id}" if r.document.id is not None else "")
 
 
 def render_line(results: Sequence[DocumentResult]) -> str:
@@ -141,10 +147,10 @@ def render_line(results: Sequence[DocumentResult]) -> str:
     """
     out: list[str] = []
     for r in results:
-        name = r.document.path + (f"#{r.document.id}" if r.document.id is not None else "")
+        name = safe(_name(r))
         for f in sorted(r.findings, key=lambda f: (f.start, f.end, f.detector)):
-            fix = f" → {f.suggestion}" if f.suggestion else ""
-            message = f.message.replace("\n", " ")
+            fix = f" → {safe(f.suggestion)}" if f.suggestion else ""
+            message = safe(f.message.replace("\n", " "))
             out.append(f"{name}:{f.line}:{f.column}: {f.severity} {f.detector}: {message}{fix}")
     return "".join(line + "\n" for line in out)
 
@@ -174,8 +180,7 @@ def render_text(
     """
     lines: list[str] = []
     for r in results:
-        name = r.document.path + (f"#{r.document.id}" if r.document.id is not None else "")
-        lines.append(f"== {name}")
+        lines.append(f"== {safe(_name(r))}")
         # The same assignment the pipeline scored with (bisect: linear in findings).
         by_seg = assign_findings([sr.segment for sr in r.segments], r.findings)
         for sr in r.segments:
@@ -184,14 +189,14 @@ def render_text(
             if only_flagged and not found:
                 continue
             if not seg.scored:
-                lines.append(f"  {seg.line:>4}  {'skip':>5}  ({seg.kind.split(':', 1)[1]}) {seg.text[:60]}")
+                lines.append(f"  {seg.line:>4}  {'skip':>5}  ({seg.kind.split(':', 1)[1]}) {safe(seg.text[:60])}")
                 continue
             lines.append(f"  {seg.line:>4}  {sr.score:>5.1f}  {_highlight(seg.text, seg.start, found, color)}")
             for f in found:
-                fix = f" → {f.suggestion}" if f.suggestion else ""
-                quoted = "" if f.text in f.message else f"'{f.text}': "  # never the text twice
+                fix = f" → {safe(f.suggestion)}" if f.suggestion else ""
+                quoted = "" if f.text in f.message else f"'{safe(f.text)}': "  # never the text twice
                 lines.append(
-                    f"{'':13}{f.line}:{f.column} {f.severity} {f.category} [{f.detector}] {quoted}{f.message}{fix}"
+                    f"{'':13}{f.line}:{f.column} {f.severity} {f.category} [{f.detector}] {quoted}{safe(f.message)}{fix}"
                 )
         counts = Counter(f.severity for f in r.findings)
         lines.append(
