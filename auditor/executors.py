@@ -98,6 +98,9 @@ def _die_with_parent() -> None:
             os._exit(1)
     # SIGINT goes to the whole process group on Ctrl-C; the parent handles it and stops us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A forked worker inherits the parent's SIGTERM handler, which raises an exception
+    # that the pool sends back as a result while the worker lives on: die of it instead.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _init_worker(factory: Factory | None) -> None:
@@ -149,20 +152,29 @@ def run_processes(
     try:
         yield from _ordered(lambda b: pool.submit(_work, b), batches, workers * IN_FLIGHT_PER_WORKER)
     except BaseException:
-        _kill_workers(pool)
+        processes = _kill_workers(pool)
+        pool.shutdown(wait=False, cancel_futures=True)  # waiting could block on a dead worker's pipe
+        for proc in processes:
+            proc.join(5)
+            if proc.is_alive():
+                proc.kill()
         raise
+    else:
+        pool.shutdown(wait=True)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
         if use_fork:
             _worker_runner = None
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
 
 
-def _kill_workers(pool: ProcessPoolExecutor) -> None:
-    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+def _kill_workers(pool: ProcessPoolExecutor) -> list[Any]:
+    """SIGTERM every live worker of ``pool``; returns them so the caller can reap them."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for proc in processes:
         if proc.is_alive():
             proc.terminate()
+    return processes
 
 
 def _terminate_on_sigterm(pool: ProcessPoolExecutor) -> Any:
