@@ -11,12 +11,25 @@ import click
 @click.command("doctor")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--model-dir", type=click.Path(file_okay=False), default=None, help="Also look for models here.")
-def doctor_command(as_json: bool, model_dir: str | None) -> None:
+@click.option(
+    "--compile",
+    "compile_now",
+    is_flag=True,
+    help="Compile (or repair) the dictionary caches now, with progress, instead of on the first run.",
+)
+def doctor_command(as_json: bool, model_dir: str | None, compile_now: bool) -> None:
     """List every resource each engine needs: found or not, version, path, install command.
 
-    Exits 1 when a resource of the default engines is missing.
+    Also verifies the compiled dictionary caches (whole-file hash and row counts against
+    what was recorded when they were compiled). Exits 1 when a resource of the default
+    engines is missing or a compiled cache is damaged.
     """
     from auditor.engines import DEFAULT_ENGINES, ENGINES, engine_class
+
+    if compile_now:
+        from auditor.resources.lexical import compile_caches
+
+        compile_caches(echo=lambda line: click.echo(line, err=as_json))
 
     settings = {"model_dir": model_dir}
     report: dict[str, list[dict[str, object]]] = {}
@@ -32,8 +45,10 @@ def doctor_command(as_json: bool, model_dir: str | None) -> None:
             continue
         report[name] = [s.to_dict() for s in found]
         missing_default |= name in default and not all(s.found for s in found)
+    caches = _cache_report()
+    missing_default |= not all(c["found"] for c in caches)
     if as_json:
-        click.echo(json.dumps({"python": sys.version.split()[0], "engines": report}, indent=2))
+        click.echo(json.dumps({"python": sys.version.split()[0], "engines": report, "caches": caches}, indent=2))
     else:
         click.echo(f"python {sys.version.split()[0]}")
         for name, entries in report.items():
@@ -46,4 +61,22 @@ def doctor_command(as_json: bool, model_dir: str | None) -> None:
                     click.echo(f"          install: {s['install']}")
                 if s.get("note"):
                     click.echo(f"          note: {s['note']}")
+        if caches:
+            click.echo("compiled caches:")
+        for c in caches:
+            mark = "ok     " if c["found"] else "DAMAGED"
+            click.echo(f"  {mark} {c['name']}  {c['path'] or ''}")
+            if c.get("note"):
+                click.echo(f"          note: {c['note']}")
+            if not c["found"] and c.get("install"):
+                click.echo(f"          repair: {c['install']}")
     sys.exit(1 if missing_default else 0)
+
+
+def _cache_report() -> list[dict[str, object]]:
+    """The deep check of the compiled dictionary caches (empty when the lexical engine is not installed)."""
+    try:
+        from auditor.resources.lexical import cache_statuses
+    except ImportError:
+        return []
+    return [s.to_dict() for s in cache_statuses()]

@@ -18,6 +18,7 @@ def cache_dir(override: str | os.PathLike[str] | None = None) -> Path:
 
     Precedence: ``override`` argument, then ``$AUDITOR_CACHE``, then the platform user
     cache directory (``~/.cache/mt-auditor`` on Linux, via platformdirs).
+    An unusable location raises :class:`~auditor.resources.cache.CacheError` (exit 2, one line).
     """
     if override:
         path = Path(override)
@@ -30,5 +31,17 @@ def cache_dir(override: str | os.PathLike[str] | None = None) -> Path:
             path = Path(user_cache_dir("mt-auditor", appauthor=False))
         except ImportError:  # pragma: no cover - platformdirs is a core dependency
             path = Path.home() / ".cache" / "mt-auditor"
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a regular file, a path below one, or a read-only parent
+        from auditor.resources.cache import CacheError
+
+        raise CacheError(
+            f"{path}: cannot use as the cache directory ({exc.strerror or exc}); "
+            "set AUDITOR_CACHE to a writable directory"
+        ) from None
+    if not path.is_dir():
+        from auditor.resources.cache import CacheError
+
+        raise CacheError(f"{path}: cannot use as the cache directory (not a directory)")
     return path

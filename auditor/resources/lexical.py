@@ -36,6 +36,7 @@ from typing import Any
 
 from auditor.engines import ResourceStatus
 from auditor.errors import ResourceMissing
+from auditor.resources import cache as _cache
 from auditor.resources import cache_dir as _cache_dir
 
 log = logging.getLogger(__name__)
@@ -189,12 +190,26 @@ def parse_ding(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 
 def compile_ding(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> None:
-    """Parse Ding and write it as an SQLite file (written to a temp name, then renamed)."""
+    """Parse Ding and write it as an SQLite file (written to a temp name, then renamed).
+
+    The temporary is removed on any failure (a full disk left a 42 MB one behind for
+    ever), and a manifest is recorded beside the result so that damage is found later.
+    """
     data = parse_ding(src)
     dest = Path(dest)
     tmp = dest.with_name(dest.name + f".{os.getpid()}.tmp")
-    if tmp.exists():
-        tmp.unlink()
+    try:
+        _write_ding(tmp, src, data)
+        tmp.replace(dest)
+    except (OSError, sqlite3.Error) as exc:
+        raise _cache.compile_error(dest, exc) from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    _cache.record(dest, "ding", DING_CACHE_FORMAT)
+
+
+def _write_ding(tmp: Path, src: str | os.PathLike[str], data: dict[str, Any]) -> None:
+    tmp.unlink(missing_ok=True)
     con = sqlite3.connect(tmp)
     try:
         con.executescript(
@@ -229,7 +244,22 @@ def compile_ding(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> N
         con.commit()
     finally:
         con.close()
-    tmp.replace(dest)
+
+
+def _guarded(path: Path, con: sqlite3.Connection, sql: str, args: Any) -> list[Any]:
+    """Run a query on a compiled cache; damage found only now removes the manifest (so the
+    next run checks the file page by page and recompiles it) and stops this run cleanly."""
+    try:
+        return con.execute(sql, args).fetchall()
+    except sqlite3.DatabaseError as exc:
+        try:
+            _cache.manifest_path(path).unlink(missing_ok=True)
+        except OSError:  # read-only cache: nothing to mark; the error below still stops the run
+            pass
+        raise _cache.CacheError(
+            f"{path}: compiled cache is damaged ({exc}); the next run recompiles it, "
+            "or run `auditor doctor --compile` now"
+        ) from None
 
 
 _GENDERS = ("m", "f", "n")
@@ -260,7 +290,11 @@ class Ding:
         self._keys: frozenset[str] | None = None  # all lowercased German keys, see use_key_filter
 
     def __len__(self) -> int:
-        return int(self._con.execute("SELECT count(*) FROM de").fetchone()[0])
+        return int(self._query("SELECT count(*) FROM de", ())[0][0])
+
+    def _query(self, sql: str, args: Any) -> list[Any]:
+        """All rows of a query; damage the open-time check missed is one clear line, exit 2."""
+        return _guarded(Path(self.db_path), self._con, sql, args)
 
     @staticmethod
     def _pick(term: str, rows: dict[str, tuple[str, str]]) -> _Entry:
@@ -277,19 +311,16 @@ class Ding:
             return
         # The key list is cached beside the compiled dictionary as plain text: reading it
         # back is several times faster than scanning the table.
+        # It carries its count and checksum: a truncated list silently changed findings.
         keys_path = Path(self.db_path + ".keys")
-        try:
-            self._keys = frozenset(keys_path.read_text(encoding="utf-8").split("\n"))
+        keys, damage = _cache.read_keys(keys_path)
+        if keys is not None:
+            self._keys = frozenset(keys)
             return
-        except OSError:
-            pass
-        self._keys = frozenset(r[0] for r in self._con.execute("SELECT DISTINCT lk FROM de"))
-        tmp = keys_path.with_name(f"{keys_path.name}.{os.getpid()}.tmp")
-        try:
-            tmp.write_text("\n".join(sorted(self._keys)), encoding="utf-8")
-            os.replace(tmp, keys_path)
-        except OSError:  # a read-only cache still works, just slower to start
-            tmp.unlink(missing_ok=True)
+        if damage:
+            log.warning("key list %s is damaged (%s); rebuilding it from the dictionary", keys_path, damage)
+        self._keys = frozenset(r[0] for r in self._query("SELECT DISTINCT lk FROM de", ()))
+        _cache.write_keys(keys_path, sorted(self._keys))
 
     def _rows_many(self, lows: Any) -> None:
         todo = sorted({lk for lk in lows if lk not in self._rows})
@@ -304,7 +335,7 @@ class Ding:
             for lk in chunk:
                 self._rows[lk] = {}
             q = f"SELECT lk, k, en, tags FROM de WHERE lk IN ({','.join('?' * len(chunk))})"
-            for lk, k, en, tg in self._con.execute(q, chunk):
+            for lk, k, en, tg in self._query(q, chunk):
                 self._rows[lk][k] = (en, tg)
 
     def lookup_de_many(self, terms: Any) -> dict[str, _Entry]:
@@ -334,9 +365,7 @@ class Ding:
             chunk = todo[i : i + 500]
             hits = {
                 r[0]
-                for r in self._con.execute(
-                    f"SELECT k FROM bi WHERE k IN ({','.join('?' * len(chunk))})", chunk
-                )
+                for r in self._query(f"SELECT k FROM bi WHERE k IN ({','.join('?' * len(chunk))})", chunk)
             }
             for k in chunk:
                 self._bi[k] = k in hits
@@ -371,7 +400,7 @@ class Ding:
             for i in range(0, len(keys), 500):
                 chunk = keys[i : i + 500]
                 q = f"SELECT k, de FROM en WHERE k IN ({','.join('?' * len(chunk))})"
-                for k, d in self._con.execute(q, chunk):
+                for k, d in self._query(q, chunk):
                     found[k] = tuple(d.split("\t"))
             for k in keys:
                 self._en[k] = found.get(k, ())
@@ -456,31 +485,20 @@ def load_ding(cache_dir: str | os.PathLike[str] | None = None, path: str | None 
         )
     cdir = _cache_dir(cache_dir)
     sha = _file_sha256(src, cdir / "ding-hashes.json")
-    compiled = cdir / f"ding-{sha[:16]}-v{DING_CACHE_FORMAT}.sqlite"
-    ding = None
-    if compiled.is_file():
-        try:
-            ding = Ding(compiled, path=str(src), sha256=sha)
-        except (sqlite3.Error, KeyError, ValueError) as exc:
-            log.warning("Ding cache %s unreadable (%s); recompiling", compiled, exc)
-            compiled.unlink(missing_ok=True)
-    if ding is None:
-        t0 = time.perf_counter()
-        try:
-            from filelock import FileLock
+    name = ding_cache_name(sha)
+    compiled = _compiled(cdir, name, lambda p: compile_ding(src, p), DING_CACHE_FORMAT)
+    try:
+        return Ding(compiled, path=str(src), sha256=sha)
+    except (sqlite3.Error, KeyError, ValueError) as exc:  # matches its manifest, yet unreadable
+        log.warning("compiled cache %s is unreadable (%s); recompiling it", compiled, exc)
+        _cache.discard(compiled)
+        compiled = _compiled(cdir, name, lambda p: compile_ding(src, p), DING_CACHE_FORMAT)
+        return Ding(compiled, path=str(src), sha256=sha)
 
-            lock: Any = FileLock(str(compiled) + ".lock")
-        except ImportError:  # pragma: no cover
-            import contextlib
 
-            lock = contextlib.nullcontext()
-        with lock:
-            if not compiled.is_file():
-                compile_ding(src, compiled)
-                _remove_stale(cdir, "ding-*.sqlite", compiled)
-        log.info("compiled Ding %s in %.1fs -> %s", src, time.perf_counter() - t0, compiled)
-        ding = Ding(compiled, path=str(src), sha256=sha)
-    return ding
+def ding_cache_name(sha256: str) -> str:
+    """File name of the compiled Ding for a source file with this SHA-256."""
+    return f"ding-{sha256[:16]}-v{DING_CACHE_FORMAT}.sqlite"
 
 
 def ding_status(cache_dir: str | os.PathLike[str] | None = None) -> ResourceStatus:
@@ -507,9 +525,11 @@ def _cache_note(src: Path, cache_dir: str | os.PathLike[str] | None) -> str:
     try:
         cdir = _cache_dir(cache_dir)
         sha = _file_sha256(src, cdir / "ding-hashes.json")
+    except _cache.CacheError as exc:
+        return str(exc)
     except OSError as exc:
         return f"cache directory unusable: {exc}"
-    compiled = cdir / f"ding-{sha[:16]}-v{DING_CACHE_FORMAT}.sqlite"
+    compiled = cdir / ding_cache_name(sha)
     if compiled.is_file():
         return f"compiled cache: {compiled}"
     return f"will be compiled on first use (about a minute) into {compiled}"
@@ -709,39 +729,95 @@ class _KV:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        self._get = self._con.execute
+
+    def _get(self, sql: str, args: Any) -> list[Any]:
+        return _guarded(self.path, self._con, sql, args)
 
     @staticmethod
     def build(path: Path, rows: Any, columns: int) -> None:
+        """Write the table to a temporary beside ``path``, then rename; the temporary never survives a failure."""
         tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-        if tmp.exists():
-            tmp.unlink()
-        con = sqlite3.connect(tmp)
         try:
-            cols = ", ".join(f"v{i} " for i in range(columns))
-            con.executescript(
-                f"PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
-                f"CREATE TABLE kv (k TEXT PRIMARY KEY, {cols}) WITHOUT ROWID;"
-            )
-            con.executemany(f"INSERT OR IGNORE INTO kv VALUES (?{',?' * columns})", rows)
-            con.commit()
+            tmp.unlink(missing_ok=True)
+            con = sqlite3.connect(tmp)
+            try:
+                cols = ", ".join(f"v{i} " for i in range(columns))
+                con.executescript(
+                    f"PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
+                    f"CREATE TABLE kv (k TEXT PRIMARY KEY, {cols}) WITHOUT ROWID;"
+                )
+                con.executemany(f"INSERT OR IGNORE INTO kv VALUES (?{',?' * columns})", rows)
+                con.commit()
+            finally:
+                con.close()
+            tmp.replace(path)
+        except (OSError, sqlite3.Error) as exc:
+            raise _cache.compile_error(path, exc) from None
         finally:
-            con.close()
-        tmp.replace(path)
+            tmp.unlink(missing_ok=True)
 
 
-def _compiled(cdir: Path, name: str, build: Callable[[Path], None]) -> Path:
+#: what each compiled table is, and roughly how long its first compilation takes here
+_COMPILE_NOTES = {
+    "ding": ("the Ding dictionary", "about a minute"),
+    "wordfreq": ("wordfreq's word frequencies", "about 5 s"),
+    "simplemma": ("simplemma's lemma lists", "about 5 s"),
+}
+
+
+def _compiled(cdir: Path, name: str, build: Callable[[Path], None], fmt: int = TABLE_CACHE_FORMAT) -> Path:
+    """``cdir/name``, compiled by ``build`` when absent or damaged (checked against its manifest)."""
     path = cdir / name
-    if not path.is_file():
-        from filelock import FileLock
-
-        with FileLock(str(path) + ".lock"):
-            if not path.is_file():
-                t0 = time.perf_counter()
-                build(path)
-                _remove_stale(cdir, name.split("-")[0] + "-*.sqlite", path)
-                log.info("compiled %s in %.1fs", path, time.perf_counter() - t0)
+    kind = name.split("-")[0]
+    what, how_long = _COMPILE_NOTES.get(kind, (kind, "a while"))
+    damage = None
+    if path.is_file():
+        damage = _cache.check(path, kind, fmt)
+        if damage is None:
+            return path
+    with _compile_lock(path):
+        if path.is_file() and _cache.check(path, kind, fmt) is None:
+            return path  # another process compiled it while we waited
+        _cache.discard(path)
+        if damage:
+            log.warning("compiled cache %s is damaged (%s); recompiling it (%s)", path, damage, how_long)
+        else:
+            log.warning("compiling %s into %s (once; %s)", what, path, how_long)
+        t0 = time.perf_counter()
+        build(path)
+        try:
+            if _cache.read_manifest(path) is None:
+                _cache.record(path, kind, fmt)
+        except (OSError, sqlite3.Error) as exc:
+            raise _cache.compile_error(path, exc) from None
+        _remove_stale(cdir, kind + "-*.sqlite", path)
+        log.info("compiled %s in %.1fs", path, time.perf_counter() - t0)
     return path
+
+
+def _compile_lock(path: Path) -> Any:
+    """A file lock beside ``path``, so that two processes never compile into one cache at once."""
+    from filelock import FileLock
+
+    lock = FileLock(str(path) + ".lock")
+    try:
+        lock.acquire()
+    except OSError as exc:  # read-only or vanished cache directory
+        raise _cache.compile_error(path, exc) from None
+    return _Held(lock)
+
+
+class _Held:
+    """Context manager releasing an already acquired lock."""
+
+    def __init__(self, lock: Any) -> None:
+        self.lock = lock
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock.release()
 
 
 def _remove_stale(cdir: Path, pattern: str, keep: Path) -> None:
@@ -752,6 +828,7 @@ def _remove_stale(cdir: Path, pattern: str, keep: Path) -> None:
                 old.unlink()
                 Path(str(old) + ".lock").unlink(missing_ok=True)
                 Path(str(old) + ".keys").unlink(missing_ok=True)
+                _cache.manifest_path(old).unlink(missing_ok=True)
             except OSError:  # pragma: no cover - in use on a strange filesystem
                 pass
 
@@ -804,7 +881,8 @@ class FreqTable(_KV):
     def _one(self, token: str) -> tuple[float, float]:
         r = self._memo.get(token)
         if r is None:
-            row = self._get("SELECT v0, v1 FROM kv WHERE k = ?", (token,)).fetchone()
+            rows = self._get("SELECT v0, v1 FROM kv WHERE k = ?", (token,))
+            row = rows[0] if rows else None
             r = (float(row[0]), float(row[1])) if row else (0.0, 0.0)
             self._memo[token] = r
         return r
@@ -885,20 +963,81 @@ class LemmaTable(_KV):
         return r
 
 
+def _table_name(dist: str) -> str:
+    return f"{dist}-{_version(dist) or 'unknown'}-v{TABLE_CACHE_FORMAT}.sqlite"
+
+
 def load_freq(cache_dir: str | os.PathLike[str] | None = None) -> FreqTable:
-    v = _version("wordfreq") or "unknown"
-    name = f"wordfreq-{v}-v{TABLE_CACHE_FORMAT}.sqlite"
     return FreqTable(
-        _compiled(_cache_dir(cache_dir), name, lambda p: _KV.build(p, FreqTable.build_rows(), 2))
+        _compiled(_cache_dir(cache_dir), _table_name("wordfreq"), lambda p: _KV.build(p, FreqTable.build_rows(), 2))
     )
 
 
 def load_lemmas(cache_dir: str | os.PathLike[str] | None = None) -> LemmaTable:
-    v = _version("simplemma") or "unknown"
-    name = f"simplemma-{v}-v{TABLE_CACHE_FORMAT}.sqlite"
     return LemmaTable(
-        _compiled(_cache_dir(cache_dir), name, lambda p: _KV.build(p, LemmaTable.build_rows(), 1))
+        _compiled(
+            _cache_dir(cache_dir), _table_name("simplemma"), lambda p: _KV.build(p, LemmaTable.build_rows(), 1)
+        )
     )
+
+
+def compile_caches(cache_dir: str | os.PathLike[str] | None = None, echo: Callable[[str], None] = print) -> None:
+    """Compile (or heal) every compiled table now, one progress line per step (``doctor --compile``)."""
+    steps: list[tuple[str, Callable[[], Any]]] = [
+        ("Ding dictionary", lambda: load_ding(cache_dir).use_key_filter()),
+        ("wordfreq frequencies", lambda: load_freq(cache_dir)),
+        ("simplemma lemmas", lambda: load_lemmas(cache_dir)),
+    ]
+    for i, (label, step) in enumerate(steps, 1):
+        echo(f"[{i}/{len(steps)}] {label}: checking, compiling if needed ...")
+        t0 = time.perf_counter()
+        step()
+        echo(f"[{i}/{len(steps)}] {label}: ready ({time.perf_counter() - t0:.1f} s)")
+
+
+def _keys_note(keys: list[str] | None, damage: str | None) -> str:
+    if damage == _cache.LEGACY_KEYS:
+        return f"{damage}; the next run rebuilds it"
+    return f"damaged: {damage}" if damage else f"verified ({len(keys or ())} keys)"
+
+
+def cache_statuses(cache_dir: str | os.PathLike[str] | None = None) -> list[ResourceStatus]:
+    """The deep check ``doctor`` runs on every compiled table: whole-file hash and row counts
+    against the manifest recorded at compile time, and the key list's count and checksum."""
+    try:
+        cdir = _cache_dir(cache_dir)
+    except _cache.CacheError as exc:
+        return [ResourceStatus(name="compiled caches", found=False, note=str(exc), install=str(exc).split("; ")[-1])]
+    files: list[tuple[str, str, Path | None, int]] = []
+    src = find_ding()
+    if src is not None:
+        sha = _file_sha256(src, cdir / "ding-hashes.json")
+        files.append(("compiled Ding dictionary", "ding", cdir / ding_cache_name(sha), DING_CACHE_FORMAT))
+    files.append(("compiled wordfreq table", "wordfreq", cdir / _table_name("wordfreq"), TABLE_CACHE_FORMAT))
+    files.append(("compiled simplemma table", "simplemma", cdir / _table_name("simplemma"), TABLE_CACHE_FORMAT))
+    out = []
+    heal = "auditor doctor --compile   (or any run: it recompiles damaged tables)"
+    for label, kind, path, fmt in files:
+        assert path is not None
+        if not path.is_file():
+            out.append(ResourceStatus(name=label, found=True, path=str(path),
+                                      note="not compiled yet: the first run compiles it, or `auditor doctor --compile`"))
+            continue
+        damage = _cache.check(path, kind, fmt, deep=True)
+        m = _cache.read_manifest(path)
+        rows = ", ".join(f"{k} {v}" for k, v in m.rows.items()) if m and damage is None else None
+        out.append(ResourceStatus(name=label, found=damage is None, path=str(path),
+                                  note=f"damaged: {damage}" if damage else f"verified ({rows} rows)",
+                                  install=heal if damage else None))
+        if kind == "ding":
+            keys_path = Path(str(path) + ".keys")
+            keys, kdamage = _cache.read_keys(keys_path)
+            if keys is not None or kdamage:
+                out.append(ResourceStatus(name="compiled Ding key list", found=kdamage in (None, _cache.LEGACY_KEYS),
+                                          path=str(keys_path),
+                                          note=_keys_note(keys, kdamage),
+                                          install=heal if kdamage and kdamage != _cache.LEGACY_KEYS else None))
+    return out
 
 
 @dataclass
