@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEBS := trans-de-en hunspell-de-de libhunspell-dev chromium
 
-.PHONY: setup debs test lint bench calibrate clean screenshots
+.PHONY: setup debs test lint bench fuzz calibrate clean screenshots
 
 setup: debs $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
@@ -32,6 +32,13 @@ test: lint
 
 bench:
 	$(BIN)/python bench/run.py
+
+# The long fuzz run (issue 11): 100,000 generated texts, JSONL files, feeds and CLI runs
+# through the readers, pipeline and writers; prints the count and inputs/second.
+# Record the result in bench/fuzz-result.json (make bench shows it in BENCHMARKS.md).
+FUZZ_COUNT ?= 100000
+fuzz:
+	$(BIN)/python tests/fuzzing.py --count $(FUZZ_COUNT) --record bench/fuzz-result.json
 
 # The README screenshot of the seed report (taken by the browser test).
 screenshots:

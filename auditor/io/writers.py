@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -20,8 +21,16 @@ from auditor.types import SEVERITY_RANK, Document, DocumentResult, Finding
 SEVERITY_COLOR = {"minor": "33", "major": "31", "critical": "1;35"}  # yellow, red, bold magenta
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def dumps(obj: Any, indent: int | None = None) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=indent, separators=None if indent else (",", ":"))
+    """JSON text that is always encodable as UTF-8: a lone surrogate (which the readers refuse,
+    but a library caller may pass) is written as its ``\\udXXX`` escape, the same JSON value."""
+    text = json.dumps(obj, ensure_ascii=False, indent=indent, separators=None if indent else (",", ":"))
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text
 
 
 def document_json(result: DocumentResult) -> dict[str, Any]:
