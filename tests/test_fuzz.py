@@ -40,3 +40,9 @@ def test_make_fuzz_entry_point_runs(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["--count", "30"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["inputs"] >= 30 and report["inputs_per_second"] > 0
+
+
+@pytest.mark.parametrize(("text", "source"), [("1.0003,5", "x"), ("Es kostet 1.0003,5 Euro.", "It costs 1,0003.5 euros.")])
+def test_inputs_the_fuzzer_found(harness: Harness, text: str, source: str) -> None:
+    """Each crashed a run before its fix; kept as plain regression cases."""
+    harness.text(text, source)  # raised ValueError in the aligner's number parser

@@ -232,7 +232,7 @@ def _parse_number(text: str, german: bool) -> float | None:
     other_th = decimal
     if re.fullmatch(rf"\d{{1,3}}(?:\{other_th}\d{{3}})+", t):
         return float(t.replace(other_th, ""))
-    if t.count(thousands) == 1:
+    if t.count(thousands) == 1 and decimal not in t:  # "1.0003,5" mixes both: no number (found by fuzzing)
         return float(t.replace(thousands, "."))
     try:
         return float(t)
