@@ -62,14 +62,24 @@ elif mode == "slow-workers":
     _work.__module__, _work.__qualname__ = "auditor.executors", "_work"
     executors._work = _work
 
+elif mode == "slow-compile":
+    from auditor.resources import lexical
+    def _write_ding(tmp, src, data):
+        tmp.write_bytes(b"half-written dictionary" * 1000)
+        (marks / "compiling").touch()
+        time.sleep(60)
+    lexical._write_ding = _write_ding
+
 from auditor.cli import main
 sys.argv = ["auditor", *sys.argv[1:]]
 main()
 """
 
 
-def _start(args: list[str], mode: str, marks: Path, cwd: Path) -> subprocess.Popen[str]:
-    env = {**os.environ, "HARNESS_MODE": mode, "HARNESS_DIR": str(marks)}
+def _start(
+    args: list[str], mode: str, marks: Path, cwd: Path, env_extra: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
+    env = {**os.environ, "HARNESS_MODE": mode, "HARNESS_DIR": str(marks), **(env_extra or {})}
     return subprocess.Popen(
         [sys.executable, "-c", HARNESS, *args],
         cwd=cwd,
@@ -250,3 +260,21 @@ def test_full_disk_on_score_and_eval_output_leaves_nothing(
     assert r.exit_code == 2, r.output
     assert "out.jsonl: cannot write report: No space left on device" in r.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_signal_during_dictionary_compilation_removes_the_temporary(
+    work: tuple[Path, Path], tmp_path: Path, sig: int
+) -> None:
+    out, marks = work
+    cache = tmp_path / "cache"
+    ding = tmp_path / "de-en"
+    ding.write_text("Haus {n} :: house\n", encoding="utf-8")
+    proc = _start(["score", "in.txt", "--engine", "lexical"], "slow-compile", marks, out,
+                  {"AUDITOR_CACHE": str(cache), "AUDITOR_DING": str(ding)})
+    _wait_for(lambda: (marks / "compiling").exists())
+    assert [p for p in cache.iterdir() if p.name.endswith(".tmp")]  # the temporary exists mid-compilation
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == (143 if sig == signal.SIGTERM else 130), stderr
+    assert not [p.name for p in cache.iterdir() if p.name.endswith(".tmp") or p.name.endswith(".sqlite")]
