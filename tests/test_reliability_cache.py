@@ -202,3 +202,23 @@ def test_full_disk_while_compiling_removes_the_temporary_exit_2(tmp_path: Path) 
         assert not [p.name for p in small.iterdir() if p.name.endswith(".tmp")]
     finally:
         subprocess.run(["umount", str(small)], check=True)
+
+
+def test_damage_found_only_by_a_query_stops_cleanly_and_heals_on_the_next_run(tmp_path: Path) -> None:
+    src = tmp_path / "de-en"
+    src.write_text("".join(f"Wort{i} {{n}} :: word{i}\n" for i in range(4000)), encoding="utf-8")
+    ding = lx.load_ding(cache_dir=tmp_path / "c", path=str(src))
+    path = Path(ding.db_path)
+    ding._con.close()
+    size = path.stat().st_size
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        os.pwrite(fd, b"\xff" * (size // 2), size // 2)
+    finally:
+        os.close(fd)
+    opened_anyway = lx.Ding(path)  # as if the open-time check had missed the damage
+    with pytest.raises(rc.CacheError, match="compiled cache is damaged"):
+        opened_anyway.lookup_de_many([f"Wort{i}" for i in range(0, 4000, 7)])
+    assert not rc.manifest_path(path).exists()  # so that the next open checks every page
+    healed = lx.load_ding(cache_dir=tmp_path / "c", path=str(src))
+    assert healed.de_en("Wort3999") == ("word3999",)

@@ -21,6 +21,7 @@ doctor`` prints them. :func:`load_resources` raises
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -28,7 +29,7 @@ import os
 import re
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -795,7 +796,8 @@ def _compiled(cdir: Path, name: str, build: Callable[[Path], None], fmt: int = T
     return path
 
 
-def _compile_lock(path: Path) -> Any:
+@contextlib.contextmanager
+def _compile_lock(path: Path) -> Iterator[None]:
     """A file lock beside ``path``, so that two processes never compile into one cache at once."""
     from filelock import FileLock
 
@@ -804,20 +806,10 @@ def _compile_lock(path: Path) -> Any:
         lock.acquire()
     except OSError as exc:  # read-only or vanished cache directory
         raise _cache.compile_error(path, exc) from None
-    return _Held(lock)
-
-
-class _Held:
-    """Context manager releasing an already acquired lock."""
-
-    def __init__(self, lock: Any) -> None:
-        self.lock = lock
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        self.lock.release()
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _remove_stale(cdir: Path, pattern: str, keep: Path) -> None:
