@@ -272,17 +272,11 @@ def test_word_order_is_silent_on_the_dictionary_example_sentences(res) -> None: 
     """17,000 human-written German sentences from the Ding dictionary: not one is flagged."""
     from auditor.engines.lexical import word_order
     from auditor.engines.lexical.base import make_context
+    from auditor.resources.ding_examples import example_sentences
 
     path = lx.find_ding()
     assert path is not None
-    sentences = [
-        s.strip()
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if not line.startswith("#")
-        for part in line.split("::")[0].split("|")
-        for s in part.split(";")
-        if s.strip().count(" ") >= 4 and s.strip()[-1:] in ".!?"
-    ]
+    sentences = example_sentences(path)
     assert len(sentences) > 10_000
     flagged = [s for s in sentences if word_order.detect(make_context(s), res)]
     assert flagged == []
