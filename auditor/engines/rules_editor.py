@@ -1,4 +1,4 @@
-"""What a German editor sees at once in machine-translated news: three rules of the ``rules`` engine.
+"""What a German editor sees at once in machine-translated news: four rules of the ``rules`` engine.
 
 Unlike the orthography rules of :mod:`auditor.engines.rules`, these read German grammar and usage,
 but still from closed word classes and closed lists only (no dictionary, no model), so they run
@@ -9,7 +9,9 @@ on any text at the engine's speed:
 * ``rules.region_of`` — "Region/Provinz/Stadt von X" for English "the region of X", where German
   puts the name in apposition ("die Region Donbass", "die Stadt Paris");
 * ``rules.secretary_title`` — "Sekretär(in)" for English "Secretary" as a political title
-  (Secretary of Defense, Secretary-General), a false friend that turns a minister into a clerk.
+  (Secretary of Defense, Secretary-General), a false friend that turns a minister into a clerk;
+* ``rules.preposition_calque`` — a verb or adjective with the English preposition instead of the
+  one German governs ("von … zu erinnern" for remind of, "für … verpflichtet" for committed to).
 
 Each is measured on the seed article, on dev.jsonl (MT) and dev_human.jsonl (professional human
 translations of the same sources), and on Ding's 17,279 human-written example sentences
@@ -196,6 +198,94 @@ def secretary_title(doc: SegmentedDocument, block: Segment) -> Iterator[Finding]
             )
 
 
+# --- the English preposition kept: "von … zu erinnern" (remind of), "für … verpflichtet" -----
+# German verbs and adjectives govern their own preposition (an etw. erinnern, zu etw. verpflichtet,
+# auf jdn. warten); MT renders the English one (remind of → von, committed to → für, wait for →
+# für, react to → zu). Each pair is one English preposition's literal rendering; the governed
+# preposition is the one Ding lists (tests/test_rules_editor.py checks every pattern against Ding).
+#: (forms of the verb or adjective, the calqued preposition(s), the governed one, Ding's pattern)
+VALENCY: tuple[tuple[str, str, str, str], ...] = (
+    ("erinner(?:n|t|te|ten|st|e|en|nd)?", "von", "an", "an erinnern"),
+    ("verpflichtet", "für", "zu", "zu verpflichtet"),
+    ("wart(?:en|et|ete|eten|e|est)?", "für", "auf", "auf warten"),
+    ("abhängig|ab(?:zu)?hängen|abhängt|abhingen|abhing", "auf", "von", "von abhängig sein"),
+    ("interessiert", "in", "an", "an interessiert sein"),
+    ("interessier(?:en|te|ten|e|st)", "in", "für", "für interessieren"),
+    ("stolz", "von", "auf", "stolz sein auf"),
+    ("reagier(?:en|t|te|ten|e|st)", "zu|zum|zur", "auf", "auf reagieren"),
+    ("kümmer(?:n|t|te|ten|e|st)", "für", "um", "um kümmern"),
+    ("bestehen|besteht|bestand|bestanden", "von", "aus", "aus bestehen"),
+)
+_DETERMINER = (
+    "der|die|das|den|dem|des|ein|eine|einen|einem|einer|eines|seine|seinen|seinem|seiner|ihre|ihren|ihrem|"
+    "ihrer|unsere|unseren|unserem|unserer|diese|diesen|diesem|dieser"
+)
+# a noun phrase: determiner (or a genitive name: "Trumps"), adjectives, the noun, a genitive attribute
+_NP = (
+    rf"(?:(?:{_DETERMINER}|[{_UP}][{_LOW}]+s) )?(?:[{_LOW}]+(?:e|en|er|em|es) )*[{_UP}][{_L}-]*"
+    rf"(?: (?:der|des) (?:[{_LOW}]+ )*[{_UP}][{_L}-]*)?"
+)
+
+
+# the verb closes its clause: punctuation, a closing quote, or the auxiliary of a verb-final clause
+_CLAUSE_END = (
+    r"(?=[ “\"»«]*(?:[,.;:!?)–]|$| (?:werden|wird|ist|sind|sein|bleiben|bleibt|haben|hat|wurde|wurden|war|waren"
+    r"|worden|kann|können|muss|müssen|soll|sollen|will|sei|seien|habe|hätte|hätten)(?![a-zäöüß])))"
+)
+# a noun right before the preposition may take the phrase itself: "Dutzende von Galaxien",
+# "Stellungnahme zu den Behauptungen"; only a person object before "von" is "remind sb. of"
+_QUANTITY = re.compile(
+    r"(?:Dutzend|Hundert|Tausend|Million|Milliarde|Reihe|Vielzahl|Menge|Anzahl|Gruppe|Teil|Hälfte|Drittel)\w*$"
+)
+
+
+def _valency_patterns() -> tuple[tuple[re.Pattern[str], tuple[str, ...], str], ...]:
+    out = []
+    for forms, wrong, right, _ding in VALENCY:
+        # the PP right before the clause-final verb: "von Trumps erneuten Forderungen zu erinnern"
+        before = rf"(?<![{_L}])(?:{wrong}) {_NP} (?:zu )?(?:{forms})(?![{_L}]){_CLAUSE_END}"
+        # the verb, an optional object, the PP: "wartet für den Bus", "erinnerte die Anwesenden von"
+        after = (
+            rf"(?<![{_L}])(?:{forms}) (?:(?:sich|uns|mich|dich|euch|ihn|sie|die|den|der|das)"
+            rf" (?:[{_UP}][{_L}]* )?)?(?:{wrong})(?= (?:(?:{_DETERMINER})(?![{_L}])|[{_UP}]))"
+        )
+        out.append((re.compile(f"{before}|{after}"), tuple(wrong.split("|")), right))
+    return tuple(out)
+
+
+_VALENCY = _valency_patterns()
+
+
+def preposition_calque(doc: SegmentedDocument, seg: Segment) -> Iterator[Finding]:
+    """A verb or adjective with the English preposition instead of the one German governs.
+
+    "die Anwesenden von Trumps Forderungen zu erinnern" renders "remind … of"; German says "an
+    etw. erinnern". The check knows a closed list of such pairs (remind of, committed to, wait
+    for, depend on, interested in, proud of, react to, care for, consist of), and flags only the
+    two constructions where the prepositional phrase must be the verb's object: right before the
+    clause-final verb ("für die Allianz verpflichtet“ werden"), or right after the verb and an
+    optional object ("wartet für den Bus"). A "von" phrase elsewhere in the clause is left alone.
+    """
+    text = seg.text
+    mask = _masked(text)
+    for pattern, wrongs, right in _VALENCY:
+        wrong = wrongs[0]
+        for m in pattern.finditer(text):
+            if _in_mask(mask, m.start(), m.end()):
+                continue
+            before = text[: m.start()].rstrip().rsplit(" ", 1)[-1]
+            pp_first = m.group().split(" ", 1)[0] in wrongs
+            if pp_first and (_QUANTITY.search(before) or (before[:1].isupper() and wrong != "von")):
+                continue
+            yield _emit(
+                doc,
+                PREPOSITION_CALQUE,
+                seg.start + m.start(),
+                seg.start + m.end(),
+                message=f"'{wrong}' is the English preposition here; German governs '{right}'",
+            )
+
+
 _MEASURED = (
     "set by hand from what the error means to a German reader; measured on the seed article, dev.jsonl, "
     "dev_human.jsonl and Ding's example sentences (python bench/bench_ding_examples.py)"
@@ -275,5 +365,31 @@ SECRETARY_TITLE = Detector(
     ),
 )
 
-DECLARATIONS: tuple[Detector, ...] = (ACRONYM_ARTICLE, REGION_OF, SECRETARY_TITLE)
-CHECKS: tuple[Check, ...] = (acronym_article, region_of, secretary_title)
+PREPOSITION_CALQUE = Detector(
+    id="rules.preposition_calque",
+    engine="rules",
+    category="grammar",
+    severity="minor",
+    confidence=0.7,
+    summary="a verb or adjective with the English preposition (\"von … erinnern\" for remind of)",
+    doc=_doc(preposition_calque),
+    severity_source=(
+        _MEASURED + "; seed 2/2 on gold spans, no finding on dev.jsonl or dev_human.jsonl; Ding 1 of 17,279 "
+        "(\"für das Projekt verpflichtet werden\", hired for: 0.06 per 1,000)"
+    ),
+    flags=(
+        Example("Die USA nutzten das Treffen, um die Anwesenden [[von Trumps erneuten Forderungen zu erinnern]]."),
+        Example("Die USA bleiben [[für die Militärallianz verpflichtet]]."),
+        Example("Sie [[wartet für]] den Bus."),
+    ),
+    passes=(
+        Example("Die USA erinnerten die Anwesenden an Trumps Forderungen und blieben der Allianz verpflichtet."),
+        Example("Von Zeit zu Zeit erinnert er sich, und er wartet auf den Bus, der von Berlin kommt."),
+        Example("Die Firma hat auf Bitten um Stellungnahme zu den Behauptungen nicht reagiert."),
+        Example("Es ist ein System, das aus Dutzenden von Galaxien besteht."),
+        Example("In der Rezension interessierten sie sich für die Art der Darstellung."),
+    ),
+)
+
+DECLARATIONS: tuple[Detector, ...] = (ACRONYM_ARTICLE, REGION_OF, SECRETARY_TITLE, PREPOSITION_CALQUE)
+CHECKS: tuple[Check, ...] = (acronym_article, region_of, secretary_title, preposition_calque)
