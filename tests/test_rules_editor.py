@@ -22,7 +22,7 @@ from auditor.types import Document, Finding
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "nato-hegseth.jsonl"
 NEW_IDS = [d.id for d in rules_editor.DECLARATIONS]
-#: false alarms allowed per 1,000 of Ding's sentences (measured: 0 for three rules, and 1 of 17,279,
+#: false alarms allowed per 1,000 of Ding's sentences (measured: 0 for five rules, and 1 of 17,279,
 #: 0.06, for preposition_calque: "Forscher konnten für das Projekt verpflichtet werden", hired for)
 DING_BOUND_PER_1000 = 0.1
 
@@ -41,12 +41,15 @@ def test_each_rule_finds_its_seed_gold_span() -> None:
         for f in run(rec["mt_de"]):
             assert any(s["start"] < f.end and f.start < s["end"] for s in rec["spans"]), (f.detector, f.text)
             hits[f.detector] += 1
-    # erzählt NATO; Ukraineregion von Donbas; Die Sekretärin and Herr Sekretär; für … verpflichtet, von … erinnern
+    # erzählt NATO; Ukraineregion von Donbas; Die Sekretärin and Herr Sekretär; für … verpflichtet,
+    # von … erinnern; genau zusammenzuarbeiten; ein dritter ist
     assert hits == {
         "rules.acronym_article": 1,
         "rules.region_of": 1,
         "rules.secretary_title": 2,
         "rules.preposition_calque": 2,
+        "rules.collocation_calque": 1,
+        "rules.fraction_ordinal": 1,
     }
 
 
@@ -63,6 +66,8 @@ def test_each_rule_finds_its_seed_gold_span() -> None:
         "Sie hat auf Bitten um Stellungnahme zu den Behauptungen nicht reagiert.",
         "Das System, das aus Dutzenden von Galaxien besteht, erinnert an eine Wolke.",
         "Der Verein hat den Spieler von Bayern für zwei Jahre verpflichtet.",
+        "Er hat ihr die Entscheidung leicht gemacht, und morgen gibt es eine Rede.",
+        "Ein dritter Versuch scheiterte, ein Drittel ist offen.",
     ],
 )
 def test_silent_on_correct_german(text: str) -> None:

@@ -1,4 +1,4 @@
-"""What a German editor sees at once in machine-translated news: four rules of the ``rules`` engine.
+"""What a German editor sees at once in machine-translated news: rules of the ``rules`` engine.
 
 Unlike the orthography rules of :mod:`auditor.engines.rules`, these read German grammar and usage,
 but still from closed word classes and closed lists only (no dictionary, no model), so they run
@@ -11,7 +11,10 @@ on any text at the engine's speed:
 * ``rules.secretary_title`` — "Sekretär(in)" for English "Secretary" as a political title
   (Secretary of Defense, Secretary-General), a false friend that turns a minister into a clerk;
 * ``rules.preposition_calque`` — a verb or adjective with the English preposition instead of the
-  one German governs ("von … zu erinnern" for remind of, "für … verpflichtet" for committed to).
+  one German governs ("von … zu erinnern" for remind of, "für … verpflichtet" for committed to);
+* ``rules.collocation_calque`` — an English collocation word for word ("eine Entscheidung
+  machen" for make a decision, "genau zusammenarbeiten" for work closely);
+* ``rules.fraction_ordinal`` — "a third" rendered as a bare ordinal ("ein dritter ist").
 
 Each is measured on the seed article, on dev.jsonl (MT) and dev_human.jsonl (professional human
 translations of the same sources), and on Ding's 17,279 human-written example sentences
@@ -286,6 +289,112 @@ def preposition_calque(doc: SegmentedDocument, seg: Segment) -> Iterator[Finding
             )
 
 
+# --- English collocations word for word: "eine Entscheidung machen", "genau zusammenarbeiten" -----
+# German pairs these nouns with its own support verb (eine Entscheidung treffen, eine Rede halten,
+# Maßnahmen ergreifen, Aufmerksamkeit schenken) and "work closely" is "eng zusammenarbeiten"; MT
+# takes the English verb (make, give, take, pay) or adverb (closely → genau).
+_NEHMEN = "nehmen|nimmt|nahm|nahmen|genommen|nehme|nehmt|nähme|nähmen|nimmst"
+_MACHEN = "machen|mache|machst|macht|machte|machten|gemacht"
+_GEBEN = "geben|gibt|gab|gaben|gegeben|gebe|gäbe"
+_ZAHLEN = "zahlen|zahlt|zahlte|zahlten|gezahlt|bezahlen|bezahlt|bezahlte|bezahlten"
+_FRAGEN = "fragen|fragt|fragte|fragten|gefragt"
+#: (noun forms, the English verb rendered, the German verb, the English collocation)
+COLLOCATIONS: tuple[tuple[str, str, str, str], ...] = (
+    ("Entscheidung|Entscheidungen", _MACHEN, "treffen", "make a decision"),
+    ("Foto|Fotos", _NEHMEN, "machen", "take a photo"),
+    ("Schritte", _NEHMEN, "unternehmen", "take steps"),
+    ("Maßnahmen", _NEHMEN, "ergreifen", "take measures"),
+    ("Aufmerksamkeit", _ZAHLEN, "schenken", "pay attention"),
+    ("Rede|Reden", _GEBEN, "halten", "give a speech"),
+    ("Besuch", _ZAHLEN, "abstatten", "pay a visit"),
+    ("Frage|Fragen", _FRAGEN, "stellen", "ask a question"),
+    ("Prüfung|Prüfungen", _NEHMEN, "ablegen", "take an exam"),
+)
+# words between noun and verb that make a different, correct construction: "jdm. die Entscheidung
+# leicht machen", "in die Verantwortung nehmen", "ein Foto von der Wand nehmen"
+_BETWEEN_OK = re.compile(
+    r"\b(?:leicht|schwer|einfach|schwierig|unmöglich|möglich|rückgängig|publik|klar|von|aus|ab|weg|es)\b"
+)
+# after a verb-first match, a separable particle makes another verb ("nahm die Fotos mit", "gab die
+# Rede in Auftrag", "gab eine Prüfung auf")
+_PARTICLE_AFTER = re.compile(r" (?:mit|auf|ab|weg|heraus|hervor|an|zurück|entgegen|hin|her|vor|zu|in|bekannt|frei)\b")
+_GAP = r"(?: [^\s,.;:!?„“\"]+){0,4}"
+
+
+def _collocation_patterns() -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    out = []
+    for nouns, verbs, right, english in COLLOCATIONS:
+        pattern = (
+            rf"(?<![{_L}-])(?:{nouns})(?![{_L}-]){_GAP} (?:zu )?(?:{verbs})(?![{_L}])"
+            rf"|(?<![{_L}])(?:{verbs}){_GAP} (?:{nouns})(?![{_L}-])"
+        )
+        out.append((re.compile(pattern), right, english))
+    closely = rf"(?<![{_L}])genau (?:zusammen(?:zu)?arbeiten|zusammenarbeitet|zusammenarbeiteten|zusammengearbeitet)"
+    out.append((re.compile(closely), "eng zusammenarbeiten", "work closely"))
+    return tuple(out)
+
+
+_COLLOCATIONS = _collocation_patterns()
+
+
+def collocation_calque(doc: SegmentedDocument, seg: Segment) -> Iterator[Finding]:
+    """An English collocation rendered word for word: "eine Entscheidung machen" (make a decision).
+
+    German nouns choose their own support verb (eine Entscheidung treffen, eine Rede halten,
+    Maßnahmen ergreifen, Aufmerksamkeit schenken, einen Besuch abstatten, eine Frage stellen), and
+    "work closely" is "eng zusammenarbeiten". MT translates the English verb or adverb (make, give,
+    take, pay; closely → genau), which a German reader notices at once. The noun and the verb must
+    stand in one clause, at most four words apart, with no predicative adjective or particle between
+    that makes another construction ("jdm. die Entscheidung leicht machen").
+    """
+    text = seg.text
+    mask = _masked(text)
+    for pattern, right, english in _COLLOCATIONS:
+        for m in pattern.finditer(text):
+            if _in_mask(mask, m.start(), m.end()) or _BETWEEN_OK.search(m.group()):
+                continue
+            if m.group()[:1].islower() and _PARTICLE_AFTER.match(text, m.end()):
+                continue
+            yield _emit(
+                doc,
+                COLLOCATION_CALQUE,
+                seg.start + m.start(),
+                seg.start + m.end(),
+                message=f"English '{english}' rendered word for word; German says '{right}'",
+            )
+
+
+# --- "ein dritter ist": English "a third" as an ordinal ---------------------------------------
+# "a third (of them) is still short" is a fraction, "ein Drittel"; the lower-case ordinal
+# "ein dritter" needs a noun after it, and a verb or article there shows it has none.
+_FRACTION = re.compile(
+    rf"(?<![{_L}])(?:ein|eine|einer) (?:dritter|vierter|fünfter|sechster|zehnter)"
+    r" (?:ist|sind|war|waren|hat|haben|wird|werden|bleibt|liegt|der|des|von)(?![a-zäöüß])"
+)
+
+
+def fraction_ordinal(doc: SegmentedDocument, seg: Segment) -> Iterator[Finding]:
+    """An English fraction ("a third") rendered as an ordinal without a noun ("ein dritter ist").
+
+    "ein dritter" is an adjective and must be followed by its noun ("ein dritter Versuch"); German
+    writes the fraction as the noun "ein Drittel", the third person as "ein Dritter". A lower-case
+    ordinal followed directly by a verb or an article has neither.
+    """
+    mask = _masked(seg.text)
+    for m in _FRACTION.finditer(seg.text):
+        if _in_mask(mask, m.start(), m.end()):
+            continue
+        ordinal = m.group().split(" ")[1]
+        fraction = ordinal[:-2].capitalize() + "el"
+        yield _emit(
+            doc,
+            FRACTION_ORDINAL,
+            seg.start + m.start(),
+            seg.start + m.end(),
+            message=f"'{ordinal}' without a noun: English 'a {ordinal[:-2]}' as a fraction is '{fraction}'",
+        )
+
+
 _MEASURED = (
     "set by hand from what the error means to a German reader; measured on the seed article, dev.jsonl, "
     "dev_human.jsonl and Ding's example sentences (python bench/bench_ding_examples.py)"
@@ -391,5 +500,56 @@ PREPOSITION_CALQUE = Detector(
     ),
 )
 
-DECLARATIONS: tuple[Detector, ...] = (ACRONYM_ARTICLE, REGION_OF, SECRETARY_TITLE, PREPOSITION_CALQUE)
-CHECKS: tuple[Check, ...] = (acronym_article, region_of, secretary_title, preposition_calque)
+COLLOCATION_CALQUE = Detector(
+    id="rules.collocation_calque",
+    engine="rules",
+    category="calque",
+    severity="minor",
+    confidence=0.7,
+    summary="an English collocation word for word (\"eine Entscheidung machen\", \"genau zusammenarbeiten\")",
+    doc=_doc(collocation_calque),
+    severity_source=_MEASURED + "; seed 1/1, no finding on dev.jsonl or dev_human.jsonl, Ding 0",
+    flags=(
+        Example("Wir haben uns bereit erklärt, sehr [[genau zusammenzuarbeiten]]."),
+        Example("Die Regierung muss jetzt eine [[Entscheidung machen]]."),
+        Example("Der Präsident [[gab eine Rede]] im Kongress."),
+    ),
+    passes=(
+        Example("Die Regierung muss eine Entscheidung treffen; sie hielt eine Rede und ergriff Maßnahmen."),
+        Example("Er hat ihr die Entscheidung nicht leicht gemacht.", note="a predicative adjective between"),
+        Example("Die Polizei beobachtet die Lage genau und arbeitet eng zusammen."),
+        Example("Morgen gibt es eine Rede des Präsidenten; er nahm die Fotos mit."),
+    ),
+)
+FRACTION_ORDINAL = Detector(
+    id="rules.fraction_ordinal",
+    engine="rules",
+    category="garbled",
+    severity="major",
+    confidence=0.7,
+    summary="an English fraction as an ordinal without a noun (\"ein dritter ist\" for a third is)",
+    doc=_doc(fraction_ordinal),
+    severity_source=_MEASURED + "; seed 1/1, no finding on dev.jsonl or dev_human.jsonl, Ding 0; major: the "
+    "sentence loses its subject",
+    flags=(Example("23 Staaten haben das Ziel erreicht, aber [[ein dritter ist]] immer noch zu kurz."),),
+    passes=(
+        Example("Ein dritter Versuch scheiterte, ein Drittel ist noch offen und ein Dritter ist beteiligt."),
+    ),
+)
+
+DECLARATIONS: tuple[Detector, ...] = (
+    ACRONYM_ARTICLE,
+    REGION_OF,
+    SECRETARY_TITLE,
+    PREPOSITION_CALQUE,
+    COLLOCATION_CALQUE,
+    FRACTION_ORDINAL,
+)
+CHECKS: tuple[Check, ...] = (
+    acronym_article,
+    region_of,
+    secretary_title,
+    preposition_calque,
+    collocation_calque,
+    fraction_ordinal,
+)
