@@ -268,8 +268,10 @@ def test_omitted_content_word_is_located_at_the_gap(res: Any) -> None:
 def test_untranslated_copy_of_the_source(res: Any) -> None:
     en = "The government has approved the new budget."
     _, findings, _ = _run(res, en, en)
-    (f,) = [f for f in findings if f.detector == "lexical.untranslated"]
-    assert (f.start, f.end, f.category) == (0, len(en), "untranslated")
+    # one whole-segment finding (MQM Non-translation), no word-by-word confetti
+    assert [f.detector for f in findings if f.category == "untranslated"] == ["lexical.non_translation"]
+    (f,) = [f for f in findings if f.detector == "lexical.non_translation"]
+    assert (f.start, f.end, f.category, f.severity) == (0, len(en), "untranslated", "major")
 
 
 @needs_resources
@@ -324,7 +326,7 @@ def test_engine_reports_alignment_and_source_findings(res: Any) -> None:
 
     en = "The government has approved the new budget."
     result = Pipeline(create_engines(["lexical"])).run(Document(path="t.jsonl", text=en, source=en))
-    assert any(f.detector == "lexical.untranslated" for f in result.findings)
+    assert any(f.detector == "lexical.non_translation" for f in result.findings)
     ann = result.segments[0].annotations["lexical"]
     blob = json.dumps(ann)
     assert '"alignment"' in blob and '"source_words"' in blob
@@ -341,12 +343,19 @@ def test_separable_verb_is_aligned_through_its_particle(res: Any) -> None:
 
 @needs_resources
 def test_english_words_in_capitals_are_not_names(res: Any) -> None:
-    en = "Woman STRIPS TO NOTHING in Walmart to prove she didn't steal"
-    de = "Frau STRIPS TO NOTHING in Walmart zu beweisen, dass sie nicht stehlen"
+    en = "Woman STRIPS TO NOTHING in a shop to prove she didn't steal."
+    de = "Die Frau STRIPS TO NOTHING in einem Laden, um zu beweisen, dass sie nicht gestohlen hat."
     cands, _, _ = _run(res, en, de)
     assert [de[c.start : c.end] for c in cands if c.detector == "lexical.untranslated"] == [
         "STRIPS",
         "NOTHING",
+    ]
+    # the dev headline it comes from is a third English: one Non-translation finding (as its MQM span)
+    en = "Woman STRIPS TO NOTHING in Walmart to prove she didn't steal"
+    de = "Frau STRIPS TO NOTHING in Walmart zu beweisen, dass sie nicht stehlen"
+    cands, _, _ = _run(res, en, de)
+    assert [(c.detector, c.start, c.end) for c in cands if c.category == "untranslated"] == [
+        ("lexical.non_translation", 0, len(de))
     ]
 
 

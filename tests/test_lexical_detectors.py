@@ -272,17 +272,61 @@ def test_word_order_is_silent_on_the_dictionary_example_sentences(res) -> None: 
     """17,000 human-written German sentences from the Ding dictionary: not one is flagged."""
     from auditor.engines.lexical import word_order
     from auditor.engines.lexical.base import make_context
+    from auditor.resources.ding_examples import example_sentences
 
     path = lx.find_ding()
     assert path is not None
-    sentences = [
-        s.strip()
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if not line.startswith("#")
-        for part in line.split("::")[0].split("|")
-        for s in part.split(";")
-        if s.strip().count(" ") >= 4 and s.strip()[-1:] in ".!?"
-    ]
+    sentences = example_sentences(path)
     assert len(sentences) > 10_000
     flagged = [s for s in sentences if word_order.detect(make_context(s), res)]
     assert flagged == []
+
+
+# --------------------------------------------------------------------------- untranslated (source copies)
+
+
+def untranslated(res, en: str, de: str) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    from auditor.engines.lexical import align
+    from auditor.engines.lexical.tokens import tokenize
+    from auditor.segment import segment_document
+    from auditor.types import Document
+
+    sdoc = segment_document(Document(path="t.jsonl", text=de, source=en))
+    out = []
+    for seg in sdoc.segments:
+        cands, _ = align.candidates_for_segment(sdoc, seg, tokenize(seg.text, seg.start), res)
+        out += [(de[c.start : c.end], c.detector) for c in cands if c.category == "untranslated"]
+    return out
+
+
+@pytest.mark.parametrize(
+    ("en", "de"),
+    [
+        # names at a sentence start: no English dictionary entry for "meghan", "giuliani"
+        ("Meghan wore a dress by a British designer.", "Meghan trug ein Kleid eines britischen Designers."),
+        ("Giuliani said he would testify.", "Giuliani sagte, er werde aussagen."),
+        # a loan German uses about as often as English
+        ("In a tweet, the president attacked the judge.", "In einem Tweet griff der Präsident den Richter an."),
+        # function words inside a copied English institution name
+        (
+            "The study was led by the Carnegie Institution for Science and the National Oceanic and "
+            "Atmospheric Administration.",
+            "Die Studie wurde von der Carnegie Institution for Science und der National Oceanic and "
+            "Atmospheric Administration geleitet.",
+        ),
+    ],
+)
+def test_untranslated_leaves_names_and_loans_alone(res, en: str, de: str) -> None:  # type: ignore[no-untyped-def]
+    assert untranslated(res, en, de) == []
+
+
+def test_untranslated_still_flags_common_english_words(res) -> None:  # type: ignore[no-untyped-def]
+    en = "Sources said the gallery will close."
+    de = "Sources sagten, die Gallery werde schließen."
+    assert untranslated(res, en, de) == [("Sources", "lexical.untranslated"), ("Gallery", "lexical.untranslated")]
+
+
+def test_an_untranslated_headline_is_one_non_translation_finding(res) -> None:  # type: ignore[no-untyped-def]
+    en = "Saudi Arabia to offer tourist visas for first time, open up to foreign visitors"
+    de = "Saudi-Arabien will erstmals tourist visas for first time anbieten, open up to foreign visitors"
+    assert untranslated(res, en, de) == [(de, "lexical.non_translation")]

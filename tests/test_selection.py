@@ -35,7 +35,13 @@ def test_terms_expand_to_ids_engines_categories_and_aliases() -> None:
     load_all()
     assert expand("lexical.calque") == {"lexical.calque"}
     assert "rules.glued_words" in expand("rules") and not any(i.startswith("lexical") for i in expand("rules"))
-    assert expand("category:untranslated") == {"lexical.untranslated", "lexical.leftover", "lexical.transliteration"}
+    assert expand("category:untranslated") == {
+        "lexical.untranslated",
+        "lexical.non_translation",
+        "lexical.leftover",
+        "lexical.transliteration",
+    }
+    assert expand("lexical.untranslated") == {"lexical.untranslated", "lexical.non_translation"}  # its former half
     assert expand("lexical.number") == {"lexical.number", "lexical.number_missing"}  # the former id: both halves
     with pytest.raises(ConfigError, match="did you mean lexical.unaligned"):
         expand("lexical.unaligne")

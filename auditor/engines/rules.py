@@ -10,77 +10,26 @@ and the dev set (see BENCHMARKS.md), rounded down.
 
 from __future__ import annotations
 
-import bisect
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from auditor.detectors import register
 from auditor.detectors.spec import Detector, Example
-from auditor.engines import Engine
+from auditor.engines import Engine, rules_editor
+from auditor.engines.rules_base import (
+    _L,
+    _LOW,
+    _UP,
+    Check,
+    _doc,
+    _emit,
+    _in_mask,
+    _inside_quotes,
+    _letters_start,
+    _masked,
+    _word_start,
+)
 from auditor.types import EngineOutput, Finding, Segment, SegmentedDocument
-
-Check = Callable[[SegmentedDocument, Segment], Iterator[Finding]]
-
-_L = "A-Za-zÄÖÜäöüß"
-_UP = "A-ZÄÖÜ"
-_LOW = "a-zäöüß"
-
-# Regions that are not prose even inside a prose line: URLs, e-mail, Markdown links.
-_NON_PROSE = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+|!?\[[^\]\n]*\]\([^)\n]*\)")
-
-
-def _masked(text: str) -> list[tuple[int, int]]:
-    if "http" not in text and "www." not in text and "@" not in text and "](" not in text:
-        return []  # the common case, without running the regex
-    return [(m.start(), m.end()) for m in _NON_PROSE.finditer(text)]
-
-
-def _word_start(text: str, pos: int) -> int:
-    """Start of the run of non-space characters ending at ``pos``."""
-    i = pos
-    while i > 0 and not text[i - 1].isspace():
-        i -= 1
-    return i
-
-
-def _letters_start(text: str, pos: int) -> int:
-    """Start of the run of letters/digits ending at ``pos``."""
-    i = pos
-    while i > 0 and text[i - 1].isalnum():
-        i -= 1
-    return i
-
-
-def _emit(
-    doc: SegmentedDocument,
-    spec: Detector,
-    start: int,
-    end: int,
-    *,
-    message: str,
-    suggestion: str | None = None,
-    confidence: float | None = None,
-) -> Finding:
-    """A finding of ``spec``: id, category and severity come from its declaration, never the call."""
-    return doc.finding(
-        start,
-        end,
-        category=spec.category,
-        severity=spec.severity,
-        confidence=spec.confidence if confidence is None else confidence,
-        detector=spec.id,
-        message=message,
-        suggestion=suggestion,
-    )
-
-
-def _in_mask(mask: list[tuple[int, int]], start: int, end: int) -> bool:
-    """Does [start, end) overlap a masked region? (mask is sorted and non-overlapping)"""
-    if not mask:
-        return False
-    i = bisect.bisect_left(mask, (end, end))
-    return i > 0 and mask[i - 1][1] > start
-
 
 # --- English straight quotes: "Wir kommen." -----------------------------------------
 # German quotes are „…“ (or »…«); MT systems trained on tokenised English copy the ASCII
@@ -266,13 +215,6 @@ def title_case(doc: SegmentedDocument, seg: Segment) -> Iterator[Finding]:
         )
 
 
-def _inside_quotes(text: str, pos: int) -> bool:
-    before = text[text.rfind("\n", 0, pos) + 1 : pos]
-    opened = before.count("„") + before.count("»") + before.count("«")
-    closed = before.count("“") + before.count("«") if "„" in before else 0
-    straight = before.count('"')
-    return opened > closed or straight % 2 == 1
-
 
 # --- English-style open compounds: "Breaking News Benachrichtigungen" -----------
 _OPEN_COMPOUND = re.compile(
@@ -423,10 +365,6 @@ def _unbalanced_finding(doc: SegmentedDocument, pos: int, message: str) -> Findi
 # and against dev.jsonl (where MT systems of 2020 make few such artefacts); straight_quote's
 # confidence is its dev precision.
 _BY_HAND = "set by hand (Duden orthography); checked on the seed article, where all rules findings lie on gold spans"
-
-
-def _doc(check: Check) -> str:
-    return (check.__doc__ or "").strip()
 
 
 STRAIGHT_QUOTE = Detector(
@@ -595,6 +533,9 @@ CHECKS: dict[str, Check] = {
         strict=True,
     )
 }
+# the editor-level rules (auditor.engines.rules_editor) run after the orthography rules
+DECLARATIONS += rules_editor.DECLARATIONS
+CHECKS.update({d.id: check for d, check in zip(rules_editor.DECLARATIONS, rules_editor.CHECKS, strict=True)})
 register(*DECLARATIONS)
 
 

@@ -31,6 +31,7 @@ from typing import Any, Protocol
 
 from auditor.engines.lexical.base import Candidate
 from auditor.engines.lexical.tokens import Token, tokenize
+from auditor.engines.lexical.untranslated import untranslated_candidates
 from auditor.types import Finding, Segment, SegmentedDocument
 
 __all__ = [
@@ -890,44 +891,10 @@ def candidates_for_segment(
 
     window = _source_window(segment, sdoc, source, en_words, linked_en)
     sent_starts = {a for a, _ in split_sentences(source)}
-    en_lower_set = {t.text.lower() for t in en_words}
     en_folded = {fold(t.text) for t in en_words}
 
-    # --- untranslated: the German segment copies the English source -------------------
-    de_content = [i for i, t in enumerate(de_words) if t.kind == "word" and len(t.text) >= 2]
-    copied = [i for i in de_content if de_words[i].text.lower() in en_lower_set]
-    copied_foreign = [i for i in copied if not lex.is_german_word(de_words[i].text)]
-    whole_copy = False
-    if len(de_content) >= 3:
-        share = len(copied) / len(de_content)
-        en_stop_hits = sum(
-            1
-            for i in de_content
-            if de_words[i].text.lower() in EN_STOP and de_words[i].text.lower() not in DE_STOP
-        )
-        if share >= 0.6 and en_stop_hits >= 1:
-            whole_copy = True
-            cands.append(Candidate("lexical.untranslated", segment.start, segment.end, "untranslated",
-                                   1.0, "the sentence is a copy of the English source",
-                                   None))  # fmt: skip
-    if not whole_copy:
-        for i in copied_foreign:
-            t = de_words[i]
-            if len(t.text) < 3 or t.kind != "word":
-                continue
-            src_tok = next(e for e in en_words if e.text.lower() == t.text.lower())
-            ze, zd = lex.zipf_en(t.text.lower()), lex.zipf_de(t.text)
-            if ze is not None and ze < 2.5:
-                continue  # not an English word either: a name or a code, not a leftover
-            # a capitalised source word mid-sentence is a name unless it is a common English
-            # word written in capitals ("Woman STRIPS TO NOTHING")
-            name_like = src_tok.text[:1].isupper() and src_tok.start not in sent_starts
-            shouting = src_tok.text.isupper() and len(src_tok.text) >= 3 and (ze or 0) >= 3.0
-            if name_like and not shouting:
-                continue
-            strength = 0.75 if ze is not None and zd is not None and ze >= zd + 1.0 else 0.4
-            cands.append(Candidate("lexical.untranslated", t.start, t.end, "untranslated", strength,
-                                   f"“{t.text}” is copied untranslated from the source", None))  # fmt: skip
+    # --- untranslated: copied source words, or the whole segment (lexical.untranslated) ----
+    cands.extend(untranslated_candidates(segment, de_words, en_words, lex, sent_starts))
 
     # --- numbers ------------------------------------------------------------------------
     de_nums = _number_values(de_words, german=True)
