@@ -60,7 +60,12 @@ flags override the file."""
 @click.option("--junit", "junit_path", metavar="FILE", default=None, help="Write a JUnit XML report.")
 @click.option("--sarif", "sarif_path", metavar="FILE", default=None, help="Write a SARIF 2.1.0 report.")
 @click.option("--html", "html_path", metavar="FILE", default=None, help="Write a self-contained HTML report.")
-@click.option("--github", is_flag=True, help="Print GitHub Actions annotations (::error file=...) on stdout.")
+@click.option(
+    "--github",
+    is_flag=True,
+    help="GitHub Actions annotations on stdout (within GitHub's per-step limits); "
+    "a Markdown summary to $GITHUB_STEP_SUMMARY when set.",
+)
 @click.option(
     "--baseline",
     "baseline_path",
@@ -88,7 +93,9 @@ flags override the file."""
 @click.option("--source-field", default=None, help="JSONL field with the English source [source_en, source].")
 @click.option("--id-field", default=None, help="JSONL field with the record id [id].")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr [only on a terminal].")
-@click.option("--quiet", "-q", is_flag=True, help="No summary table on stdout.")
+@click.option(
+    "--quiet", "-q", is_flag=True, help="No summary table; on failure only the failing documents and their findings."
+)
 @click.pass_context
 def gate_command(ctx: click.Context, paths: tuple[str, ...], **opts: object) -> None:
     """Fail (exit 1) when machine-translated German is below the quality bar.
@@ -169,7 +176,12 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
         rendered.append((opts["html_path"], render_gate_html(decision, "engines:" + "+".join(engines))))
     atomic.write_reports(rendered)  # all reports or none
     if opts["github"]:
-        click.echo(reports.github(decision), nl=False)
+        from auditor.io import github
+
+        click.echo(github.render(decision), nl=False)
+        github.append_step_summary(decision)
     if not opts["quiet"]:
         click.echo(reports.summary(decision), nl=False)
+    if not decision.passed and not (opts["quiet"] and opts["github"]):  # -q --github: annotations only
+        click.echo(("\n" if not opts["quiet"] else "") + reports.failing_findings(decision), nl=False)
     return decision.exit_code

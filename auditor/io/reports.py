@@ -86,6 +86,11 @@ class Location:
     end_column: int  # exclusive
 
 
+def relative_path(path: str) -> str:
+    """The path as reports show it: relative POSIX to the working directory, ``stdin`` for ``-``."""
+    return _rel(path)
+
+
 @lru_cache(maxsize=4096)
 def _rel(path: str) -> str:
     if path in ("-", "<stdin>"):
@@ -210,6 +215,18 @@ def summary(gate: GateResult) -> str:
     verdict = "PASSED" if gate.passed else "FAILED"
     lines.append(f"quality gate {verdict} ({', '.join(limits)})")
     return "\n".join(lines) + "\n"
+
+
+def failing_findings(gate: GateResult) -> str:
+    """Each failing document with its reasons and, indented below it, its new findings.
+
+    Why: a gate that fails with only a table (or, with ``-q``, nothing) tells a
+    pre-commit or CI user *that* it failed, not *which words* to fix."""
+    lines: list[str] = []
+    for v in gate.failed:
+        lines.append(f"{safe(v.key)}: FAIL: {safe('; '.join(v.reasons))}")
+        lines.extend("  " + finding_line(v, f) for f in v.new_findings)
+    return "".join(line + "\n" for line in lines)
 
 
 # ---------------------------------------------------------------------------- JUnit
@@ -361,31 +378,8 @@ def sarif_json(gate: GateResult) -> str:
 # ---------------------------------------------------------------------------- GitHub
 
 
-def _gh_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _gh_prop(text: str) -> str:
-    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def github(gate: GateResult) -> str:
-    """GitHub Actions workflow commands, one per new finding, plus one per failed document."""
-    lines = []
-    for v in gate.verdicts:
-        for f in v.new_findings:
-            loc = locate(v.result.document, f)
-            end_col = max(loc.start_column, loc.end_column - 1)  # GitHub's end column is inclusive
-            props = (
-                f"file={_gh_prop(loc.path)},line={loc.start_line},col={loc.start_column},"
-                f"endLine={loc.end_line},endColumn={end_col},"
-                f"title={_gh_prop(f'{f.severity} {f.category} ({f.detector})')}"
-            )
-            lines.append(f"::{GITHUB_LEVEL.get(f.severity, 'warning')} {props}::{_gh_data(describe(f))}")
-        if not v.passed:
-            lines.append(
-                f"::error file={_gh_prop(_rel(v.result.document.path))},"
-                f"line={v.result.document.origin_line or 1},title=mt-auditor gate::"
-                f"{_gh_data(v.key + ' failed the quality gate: ' + '; '.join(v.reasons))}"
-            )
-    return "".join(line + "\n" for line in lines)
+    """GitHub Actions workflow commands within GitHub's per-step limits (see :mod:`auditor.io.github`)."""
+    from auditor.io import github as gh
+
+    return gh.render(gate)
