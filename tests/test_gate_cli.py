@@ -327,3 +327,17 @@ def test_a_crash_is_exit_2_never_a_failed_gate(tmp_path: Path, monkeypatch: pyte
     assert r.exit_code == 2
     assert "internal error: RuntimeError: engine exploded" in r.output
     assert not (tmp_path / "out.xml").exists()
+
+
+def test_quiet_failure_lists_the_new_findings_under_each_failing_document(tmp_path: Path) -> None:
+    (tmp_path / "bad.txt").write_text(FLAGGED, encoding="utf-8")
+    (tmp_path / "good.txt").write_text(CLEAN_LINE, encoding="utf-8")
+    r = gate("bad.txt", "good.txt", "--engine", "rules", "--max-minor", "0", "-q")
+    assert r.exit_code == 1
+    lines = r.output.splitlines()
+    assert lines[0] == "bad.txt: FAIL: 1 minor > 0"
+    assert lines[1].startswith("  bad.txt:1:5: minor artifact [rules.detached_hyphen]")
+    assert "good.txt" not in r.output  # passing documents are not listed
+    assert gate("good.txt", "--engine", "rules", "-q").output == ""  # quiet when it passes
+    full = gate("bad.txt", "--engine", "rules", "--max-minor", "0")
+    assert "quality gate FAILED" in full.output and "  bad.txt:1:5: minor" in full.output
