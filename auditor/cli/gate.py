@@ -169,7 +169,10 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
     if opts["junit_path"]:
         rendered.append((opts["junit_path"], reports.junit(decision)))
     if opts["sarif_path"]:
-        rendered.append((opts["sarif_path"], reports.sarif_json(decision)))
+        sarif_text, sarif_warning = reports.sarif_report(decision)
+        if sarif_warning:
+            click.echo(f"auditor gate: warning: {sarif_warning}", err=True)
+        rendered.append((opts["sarif_path"], sarif_text))
     if opts["html_path"]:
         from auditor.io.html import render_gate_html
 

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 
 from auditor.errors import AuditorError
 from auditor.gate import GateResult, Verdict
-from auditor.io.reports import GITHUB_LEVEL, describe, locate, relative_path, safe
+from auditor.io.reports import GITHUB_LEVEL, describe, locate, root_path, safe
 from auditor.types import SEVERITY_RANK, Finding
 
 #: annotations GitHub displays per step and level (actions/toolkit, problem matchers)
@@ -41,7 +41,7 @@ def _finding_command(v: Verdict, f: Finding) -> str:
     loc = locate(v.result.document, f)
     end_col = max(loc.start_column, loc.end_column - 1)  # GitHub's end column is inclusive
     props = (
-        f"file={_prop(loc.path)},line={loc.start_line},col={loc.start_column},"
+        f"file={_prop(loc.root_path or loc.path)},line={loc.start_line},col={loc.start_column},"
         f"endLine={loc.end_line},endColumn={end_col},"
         f"title={_prop(f'{f.severity} {f.category} ({f.detector})')}"
     )
@@ -50,7 +50,7 @@ def _finding_command(v: Verdict, f: Finding) -> str:
 
 def _failure_command(v: Verdict) -> str:
     return (
-        f"::error file={_prop(relative_path(v.result.document.path))},"
+        f"::error file={_prop(root_path(v.result.document.path))},"
         f"line={v.result.document.origin_line or 1},title=mt-auditor gate::"
         f"{_data(v.key + ' failed the quality gate: ' + '; '.join(v.reasons))}"
     )
