@@ -341,3 +341,59 @@ def test_quiet_failure_lists_the_new_findings_under_each_failing_document(tmp_pa
     assert gate("good.txt", "--engine", "rules", "-q").output == ""  # quiet when it passes
     full = gate("bad.txt", "--engine", "rules", "--max-minor", "0")
     assert "quality gate FAILED" in full.output and "  bad.txt:1:5: minor" in full.output
+
+
+# ---------------------------------------------------------------------------- gate can do what score can
+
+SAMPLE_DE = ROOT / "corpora" / "mt-sample-de.txt"
+SAMPLE_EN = ROOT / "corpora" / "mt-sample-en.txt"
+
+
+def _score_of(args: list[str]) -> float:
+    out = CliRunner().invoke(main, ["score", *args, "--format", "json"], catch_exceptions=False)
+    assert out.exit_code == 0, out.output
+    return json.loads(out.output)["documents"][0]["score"]
+
+
+def _gate_score(args: list[str]) -> float:
+    r = gate(*args, "--min-score", "0", "--max-critical", "99", "--sarif", "s.sarif")
+    assert r.exit_code == 0, r.output
+    row = next(line for line in r.output.splitlines() if "mt-sample-de.txt" in line)
+    return float(row.split()[2])
+
+
+def test_gate_source_weights_and_config_give_the_scores_of_score(tmp_path: Path) -> None:
+    (tmp_path / "auditor.toml").write_text(
+        'engine = "rules"\n[weights]\nminor = 1\nmajor = 10\ncritical = 25\n', encoding="utf-8"
+    )
+    # the same configuration file, read by both
+    assert _gate_score([str(SAMPLE_DE)]) == round(_score_of([str(SAMPLE_DE)]), 1)
+    # --weights on the gate as on score
+    heavy = ["--weights", "5,10,50"]
+    assert _gate_score([str(SAMPLE_DE), *heavy]) == round(_score_of([str(SAMPLE_DE), *heavy]), 1)
+    assert _gate_score([str(SAMPLE_DE), *heavy]) < _gate_score([str(SAMPLE_DE)])
+    assert gate(str(SAMPLE_DE), "--weights", "1,x").exit_code == 2
+
+
+@needs_lexical
+def test_gate_source_runs_the_alignment_checks_on_a_text_file(tmp_path: Path) -> None:
+    args = [str(SAMPLE_DE), "--source", str(SAMPLE_EN), "--isolated"]
+    with_source = _gate_score(args)
+    assert with_source == round(_score_of(args), 1)
+    assert with_source != _gate_score([str(SAMPLE_DE), "--isolated"])  # alignment findings counted
+    assert gate(str(SAMPLE_DE), str(SAMPLE_DE), "--source", str(SAMPLE_EN)).exit_code == 2
+
+
+def test_the_missing_model_message_names_options_of_every_command() -> None:
+    import re
+
+    from auditor.cli import eval_cmd, score
+    from auditor.cli.gate import gate_command
+    from auditor.resources.models import install_commands
+
+    named = {m for line in install_commands() for m in re.findall(r"--[a-z][a-z-]+", line)}
+    named -= {"--dir"}  # an option of `auditor models download`, which its line names
+    assert {"--model-dir", "--allow-download"} <= named
+    for command in (score.score_command, gate_command, eval_cmd.eval_command):
+        options = {o for p in command.params for o in p.opts}
+        assert named <= options, (command.name, named - options)

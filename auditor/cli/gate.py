@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from auditor.cli.options import selection_options
+from auditor.cli.options import engine_options, selection_options, weights_option
 from auditor.errors import AuditorError
 
 EPILOG = """\b
@@ -45,8 +45,14 @@ flags override the file."""
 @click.option(
     "--max-minor", type=click.IntRange(0), default=None, help="Most minor findings per document [no limit]."
 )
+@engine_options
+@weights_option
 @click.option(
-    "--engine", "engine", default=None, metavar="LIST", help="Engines, comma-separated [rules,lexical]."
+    "--source",
+    "source_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="English source of a text file, line-aligned with it (one text file only; JSONL records carry theirs).",
 )
 @click.option(
     "--glob", "globs", multiple=True, metavar="PATTERN", help="Files a directory is walked for (repeatable)."
@@ -109,6 +115,8 @@ def gate_command(ctx: click.Context, paths: tuple[str, ...], **opts: object) -> 
     except AuditorError as exc:
         click.echo(f"auditor gate: error: {exc}", err=True)
         ctx.exit(2)
+    except click.ClickException:  # a bad --weights or --config/--isolated: click's usage error, exit 2
+        raise
     except Exception as exc:  # a crash must never look like "the gate failed" (exit 1)
         import traceback
 
@@ -121,7 +129,7 @@ def gate_command(ctx: click.Context, paths: tuple[str, ...], **opts: object) -> 
 def _run(paths: tuple[str, ...], opts: dict) -> int:
     from auditor import gate
     from auditor.baseline import Baseline
-    from auditor.cli.options import load_settings
+    from auditor.cli.options import engine_settings, load_settings, parse_weights
     from auditor.engines import parse_engine_list
     from auditor.io import reports
 
@@ -131,6 +139,9 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
         max_major=opts["max_major"],
         max_minor=opts["max_minor"],
         engine=opts["engine"],
+        weights=None
+        if opts["weights"] is None
+        else dict(zip(("minor", "major", "critical"), parse_weights(str(opts["weights"])))),
         glob=opts["globs"] or None,
         exclude=opts["excludes"] or None,
         jobs=opts["jobs"],
@@ -149,10 +160,16 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
     atomic.check_outputs(outputs, [p for p in paths if os.path.isfile(p)])
     baseline = Baseline.load(config.baseline) if config.baseline and not opts["write_baseline"] else None
 
-    docs = gate.collect(paths, config)  # everything read and validated before any work
+    source_path = opts["source_path"]
+    if source_path:
+        if len(paths) != 1 or not os.path.isfile(paths[0]):
+            raise AuditorError(f"{source_path}: --source goes with exactly one input file")
+        atomic.check_outputs(outputs, [source_path])
+    docs = gate.collect(paths, config, source_path=source_path)  # all read and validated before any work
     if not docs:
         raise AuditorError(f"{', '.join(paths)}: no documents to check")
-    factory = gate.PipelineFactory(tuple(engines), config.weights, selection=selection)
+    settings = tuple(sorted(engine_settings(opts).items()))
+    factory = gate.PipelineFactory(tuple(engines), config.weights, settings, selection=selection)
     progress = gate.Progress(len(docs), sys.stderr, enabled=opts["progress"])
     results = gate.run(docs, factory, jobs=config.jobs, progress=progress)
 
