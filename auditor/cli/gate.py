@@ -87,6 +87,11 @@ flags override the file."""
     help="Accept every current finding: write them to FILE and exit 0.",
 )
 @click.option(
+    "--prune",
+    is_flag=True,
+    help="With --baseline: rewrite the baseline without its stale entries (findings that are gone).",
+)
+@click.option(
     "--config",
     "config_path",
     metavar="FILE",
@@ -159,6 +164,10 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
 
     atomic.check_outputs(outputs, [p for p in paths if os.path.isfile(p)])
     baseline = Baseline.load(config.baseline) if config.baseline and not opts["write_baseline"] else None
+    if opts["prune"]:
+        if baseline is None or not config.baseline:
+            raise click.UsageError("--prune needs --baseline FILE (or baseline in the configuration)")
+        atomic.check_outputs([config.baseline], [p for p in paths if os.path.isfile(p)])
 
     source_path = opts["source_path"]
     if source_path:
@@ -182,6 +191,19 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
         return gate.EXIT_PASSED
 
     decision = gate.decide(results, config, baseline)
+    if baseline is not None:
+        from auditor.baseline import usage
+
+        use = usage(baseline, ((r.document, r.findings) for r in results))
+        for message in use.messages():
+            click.echo(f"auditor gate: warning: {message}", err=True)
+        if opts["prune"] and config.baseline:
+            reports.write_atomic(config.baseline, baseline.without(use.stale).to_json())
+            click.echo(
+                f"auditor gate: pruned {len(use.stale)} stale entr{'y' if len(use.stale) == 1 else 'ies'} "
+                f"from {config.baseline} ({len(baseline) - len(use.stale)} left)",
+                err=True,
+            )
     rendered = []
     if opts["junit_path"]:
         rendered.append((opts["junit_path"], reports.junit(decision)))
