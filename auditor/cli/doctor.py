@@ -7,6 +7,9 @@ import sys
 
 import click
 
+#: doctor and `models list`: a resource the engines need is missing (README, exit codes)
+EXIT_NOT_READY = 3
+
 
 @click.command("doctor")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -14,7 +17,8 @@ import click
 def doctor_command(as_json: bool, model_dir: str | None) -> None:
     """List every resource each engine needs: found or not, version, path, install command.
 
-    Exits 1 when a resource of the default engines is missing.
+    Exits 3 ("not ready") when a resource of the default engines is missing; 1 is the
+    failed gate's alone, so `auditor doctor` in a CI script cannot pass for a failed gate.
     """
     from auditor.engines import DEFAULT_ENGINES, ENGINES, engine_class
 
@@ -46,4 +50,4 @@ def doctor_command(as_json: bool, model_dir: str | None) -> None:
                     click.echo(f"          install: {s['install']}")
                 if s.get("note"):
                     click.echo(f"          note: {s['note']}")
-    sys.exit(1 if missing_default else 0)
+    sys.exit(EXIT_NOT_READY if missing_default else 0)
