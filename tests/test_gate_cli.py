@@ -57,6 +57,7 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 # ---------------------------------------------------------------------------- acceptance
 
 
+@pytest.mark.shared(NATO)
 @needs_lexical
 def test_nato_article_fails_with_default_thresholds_and_engines() -> None:
     r = gate(str(NATO))
@@ -73,6 +74,7 @@ def test_clean_sample_passes_with_default_thresholds_and_engines() -> None:
     assert "quality gate PASSED" in r.output
 
 
+@pytest.mark.shared(NATO)
 def test_nato_article_fails_on_rules_findings(tmp_path: Path) -> None:
     r = gate(
         str(NATO), "--engine", "rules", "--max-major", "0", "--junit", "nato.xml", "--sarif", "nato.sarif"

@@ -76,7 +76,7 @@ def test_step_summary_cells_cannot_break_the_table() -> None:
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "nato-hegseth.de.txt"
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="shared data missing: ../shared/seed")
+@pytest.mark.shared(SEED)
 def test_seed_annotations_fit_github_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     summary = tmp_path / "step.md"
