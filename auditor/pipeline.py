@@ -87,7 +87,12 @@ class Pipeline:
             [e.signature() for e in self.engines], self.weights, self.estimator.tag(), self.selection.describe()
         )
 
-    def run(self, doc: Document) -> DocumentResult:
+    def run(self, doc: Document | str) -> DocumentResult:
+        """One document; a plain ``str`` is audited as a text named ``<text>``."""
+        if isinstance(doc, str):
+            doc = Document(path="<text>", text=doc)
+        elif not isinstance(doc, Document):
+            raise TypeError(f"Pipeline.run takes a Document or a str, not {type(doc).__name__}")
         return next(iter(self.run_many([doc])))
 
     def run_many(self, docs: Iterable[Document]) -> Iterator[DocumentResult]:
