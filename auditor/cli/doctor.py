@@ -35,7 +35,8 @@ def doctor_command(as_json: bool, model_dir: str | None) -> None:
             missing_default |= name in default
             continue
         report[name] = [s.to_dict() for s in found]
-        missing_default |= name in default and not all(s.found for s in found)
+        # optional resources (off by default) never make the default engines "not ready"
+        missing_default |= name in default and not all(s.found or "(optional)" in s.name for s in found)
     if as_json:
         click.echo(json.dumps({"python": sys.version.split()[0], "engines": report}, indent=2))
     else:
@@ -50,4 +51,9 @@ def doctor_command(as_json: bool, model_dir: str | None) -> None:
                     click.echo(f"          install: {s['install']}")
                 if s.get("note"):
                     click.echo(f"          note: {s['note']}")
+    if missing_default and not as_json:
+        click.echo(
+            f"not ready: the default engines ({DEFAULT_ENGINES}) lack a resource above; install it, "
+            "or run without dictionaries: --engine rules"
+        )
     sys.exit(EXIT_NOT_READY if missing_default else 0)
