@@ -4,11 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEBS := trans-de-en hunspell-de-de libhunspell-dev chromium
 
-.PHONY: setup debs test lint bench fuzz calibrate clean screenshots
+.PHONY: setup debs test lint bench fuzz calibrate clean screenshots sarif-multitool
 
 setup: debs $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[lexical,neural,dev]'
+	$(MAKE) --no-print-directory sarif-multitool
 	$(BIN)/auditor doctor || true
 
 # Debian packages the lexical engine reads (Ding dictionary, German Hunspell).
@@ -19,6 +20,14 @@ debs:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else echo "missing Debian packages: $$missing -- run: sudo apt-get install $$missing"; exit 1; fi; \
 	fi
+
+# The official SARIF validator (npm package with a self-contained binary), for tests/test_sarif.py;
+# skipped without npm (the test then skips and says why).
+MULTITOOL := $(VENV)/npm/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
+sarif-multitool:
+	@if command -v npm >/dev/null 2>&1 && [ "$$(uname -s)" = Linux ] && [ ! -x $(MULTITOOL) ]; then \
+	  npm install --silent --no-audit --no-fund --prefix $(VENV)/npm @microsoft/sarif-multitool@5.7.0 \
+	    && chmod u+x $(MULTITOOL) || echo "SARIF Multitool not installed (its test will skip)"; fi
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)

@@ -112,10 +112,14 @@ class Baseline:
 
     def match(self, doc: Document, findings: Sequence[Finding]) -> list[bool]:
         """For each finding of ``doc``: is it accepted by this baseline?"""
+        return self.match_entries(doc, findings)[0]
+
+    def match_entries(self, doc: Document, findings: Sequence[Finding]) -> tuple[list[bool], list[Entry]]:
+        """Which findings of ``doc`` are accepted, and the entries of ``doc`` left unused (stale)."""
         key = document_key(doc)
         mine = self._by_document.get(key, [])
         if not mine:
-            return [False] * len(findings)
+            return [False] * len(findings), []
         entries = [entry(doc, f, key) for f in findings]
         full = Counter(e.fingerprint for e in mine)
         accepted = [False] * len(findings)
@@ -126,15 +130,35 @@ class Baseline:
         # what is left of the baseline may match findings whose context was edited
         loose: Counter[str] = Counter()
         left = full.copy()
+        unused: list[Entry] = []
         for e in mine:
             if left[e.fingerprint] > 0:
                 left[e.fingerprint] -= 1
                 loose[e.loose] += 1
+                unused.append(e)
         for i, e in enumerate(entries):
             if not accepted[i] and loose[e.loose] > 0:
                 loose[e.loose] -= 1
                 accepted[i] = True
-        return accepted
+                for j, u in enumerate(unused):
+                    if u.loose == e.loose:
+                        del unused[j]
+                        break
+        return accepted, unused
+
+    def documents(self) -> list[str]:
+        return list(self._by_document)
+
+    def without(self, stale: Iterable[Entry]) -> Baseline:
+        """A copy without ``stale`` (a multiset: each listed entry removes one equal entry)."""
+        drop = Counter(stale)
+        kept = []
+        for e in self.entries:
+            if drop[e] > 0:
+                drop[e] -= 1
+            else:
+                kept.append(e)
+        return Baseline(kept, self.path)
 
     def to_json(self) -> str:
         data = {
@@ -196,3 +220,90 @@ def _current_id(entry: Entry) -> Entry:
     if len(matches) == 1 and matches[0].id != entry.detector:
         return replace(entry, detector=matches[0].id)
     return entry
+
+
+@dataclass(frozen=True)
+class Usage:
+    """How a baseline fared in one run: what it matched, what is stale, and why nothing matched."""
+
+    entries: int
+    matched: int
+    stale: tuple[Entry, ...]  # entries of documents in this run that matched no finding (fixed)
+    elsewhere: int  # entries of documents not in this run (kept as they are)
+    warning: str | None  # set when the baseline matched nothing although it has entries
+
+    def messages(self) -> list[str]:
+        out = [self.warning] if self.warning else []
+        if self.stale and not self.warning:
+            out.append(
+                f"{len(self.stale)} baseline entr{'y is' if len(self.stale) == 1 else 'ies are'} stale (the "
+                "findings are gone); --prune rewrites the baseline without them"
+            )
+        return out
+
+
+def usage(baseline: Baseline, pairs: Iterable[tuple[Document, Sequence[Finding]]]) -> Usage:
+    """Match ``baseline`` against this run's documents and findings, and explain the outcome.
+
+    Why: a baseline written from another working directory (or for other paths) matches
+    nothing, and the gate then fails on every accepted finding without a word."""
+    matched = 0
+    stale: list[Entry] = []
+    seen: set[str] = set()
+    for doc, findings in pairs:
+        key = document_key(doc)
+        if key in seen:
+            continue
+        seen.add(key)
+        accepted, unused = baseline.match_entries(doc, findings)
+        matched += sum(accepted)
+        stale.extend(unused)
+    known = set(baseline.documents())
+    elsewhere = sum(1 for e in baseline.entries if e.document not in seen)
+    warning = None
+    if baseline.entries and matched == 0:
+        name = baseline.path or "the baseline"
+        if not known & seen:
+            hint = _path_hint(sorted(known), sorted(seen))
+            warning = (
+                f"baseline {name}: none of its {len(baseline)} entries matched: it names "
+                f"{len(known)} document{'s' if len(known) != 1 else ''} ({_few(sorted(known))}), none of which is "
+                f"in this run ({_few(sorted(seen))}). Document keys are paths relative to the working directory "
+                f"({Path.cwd().as_posix()}){hint}"
+            )
+        else:
+            warning = (
+                f"baseline {name}: none of its {len(baseline)} entries matched a finding: the documents are the "
+                "same, but every accepted finding is gone or was written by other detectors or versions"
+            )
+    return Usage(len(baseline), matched, tuple(stale), elsewhere, warning)
+
+
+def _few(items: Sequence[str], n: int = 3) -> str:
+    shown = ", ".join(items[:n])
+    return shown + (f" and {len(items) - n} more" if len(items) > n else "")
+
+
+def _path_hint(known: Sequence[str], seen: Sequence[str]) -> str:
+    """Say how the paths differ when one set is the other with a directory prefix added or removed."""
+    for k in known:
+        base_k = k.split("#", 1)
+        for s in seen:
+            base_s = s.split("#", 1)
+            if base_k[1:] != base_s[1:]:
+                continue
+            a, b = base_k[0], base_s[0]
+            if a.endswith("/" + b):  # baseline "g/x.txt", here "x.txt": written above this directory
+                up = a[: -len(b)].rstrip("/")
+                ups = "/".join([".."] * (up.count("/") + 1))
+                return (
+                    f": the baseline says {k!r} where this run has {s!r}, so it was written from {ups!r} "
+                    f"(where this directory is {up!r}); run the gate from there"
+                )
+            if b.endswith("/" + a):  # baseline "x.txt", here "g/x.txt": written inside "g"
+                down = b[: -len(a)].rstrip("/")
+                return (
+                    f": the baseline says {k!r} where this run has {s!r}, so it was written from {down!r}; "
+                    "run the gate from that directory"
+                )
+    return "; was it written from another directory, or for other files?"

@@ -72,23 +72,29 @@ def read_options(config: Config):  # -> auditor.io.readers.ReadOptions
     )
 
 
-def read_file(path: str, config: Config) -> list[Document]:
-    """One input file → Documents: feeds per item, everything else through the core readers."""
+def read_file(path: str, config: Config, source_path: str | None = None) -> list[Document]:
+    """One input file → Documents: feeds per item, everything else through the core readers.
+
+    ``source_path``: the English source of a text file, line-aligned (``gate --source``)."""
+    from dataclasses import replace
+
     from auditor.io.readers import read_bytes, read_documents
 
     if looks_like_feed(path, read_bytes(path, 2048)):
         return read_feed(path)
 
     try:
-        return list(read_documents([path], read_options(config)))
+        return list(read_documents([path], replace(read_options(config), source_path=source_path)))
     except UnicodeDecodeError as exc:
         raise InputError(path, f"cannot read as UTF-8 text: {exc.reason} at byte {exc.start}") from None
     except OSError as exc:
         raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
 
 
-def collect(paths: Sequence[str], config: Config) -> list[Document]:
-    """All documents of the command-line inputs, in argument order (directories sorted)."""
+def collect(paths: Sequence[str], config: Config, source_path: str | None = None) -> list[Document]:
+    """All documents of the command-line inputs, in argument order (directories sorted).
+
+    ``source_path`` goes with a single text file (the caller checks there is one)."""
     docs: list[Document] = []
     for path in paths:
         if path == "-":
@@ -104,7 +110,7 @@ def collect(paths: Sequence[str], config: Config) -> list[Document]:
         elif not os.path.lexists(path):
             raise InputError(path, "no such file or directory")
         else:
-            docs.extend(read_file(path, config))
+            docs.extend(read_file(path, config, source_path))
     return docs
 
 

@@ -53,6 +53,20 @@ def merge_colocated(findings: list[Finding]) -> list[Finding]:
     return out
 
 
+def on_protected(f: Finding, text: str, protected: Sequence[tuple[int, int]]) -> bool:
+    """Whether a finding is about a URL, e-mail address or inline code and nothing else.
+
+    It is when it overlaps a protected span and every letter or digit it flags lies inside
+    protected spans (a quote or space next to a URL counts for nothing); a finding that also
+    flags words of the prose around it (a whole garbled clause holding a link) is kept."""
+    hits = [(s, e) for s, e in protected if s < f.end and e > f.start]
+    if not hits:
+        return False
+    return not any(
+        text[i].isalnum() and not any(s <= i < e for s, e in hits) for i in range(f.start, f.end)
+    )
+
+
 class Pipeline:
     """Run engines over documents and score the findings."""
 
@@ -73,7 +87,12 @@ class Pipeline:
             [e.signature() for e in self.engines], self.weights, self.estimator.tag(), self.selection.describe()
         )
 
-    def run(self, doc: Document) -> DocumentResult:
+    def run(self, doc: Document | str) -> DocumentResult:
+        """One document; a plain ``str`` is audited as a text named ``<text>``."""
+        if isinstance(doc, str):
+            doc = Document(path="<text>", text=doc)
+        elif not isinstance(doc, Document):
+            raise TypeError(f"Pipeline.run takes a Document or a str, not {type(doc).__name__}")
         return next(iter(self.run_many([doc])))
 
     def run_many(self, docs: Iterable[Document]) -> Iterator[DocumentResult]:
@@ -102,7 +121,11 @@ class Pipeline:
         for out in outputs:
             for f in out.findings:
                 unique.setdefault((f.start, f.end, f.detector, f.message), f)
-        found_all = self.selection.apply(unique.values()) if self.selection.active else list(unique.values())
+        candidates = list(unique.values())
+        if sdoc.protected:  # URLs, e-mail addresses, inline code: never flagged, by any engine
+            text = sdoc.document.text
+            candidates = [f for f in candidates if not on_protected(f, text, sdoc.protected)]
+        found_all = self.selection.apply(candidates) if self.selection.active else candidates
         by_segment = assign_findings(sdoc.segments, merge_colocated(found_all))
         kept: list[Finding] = []
         seg_results: list[SegmentResult] = []

@@ -5,7 +5,13 @@ A hand-written splitter, not somajo: somajo costs ~2 ms a sentence, and the
 cut; it never rewrites text, so ``doc.text[seg.start:seg.end] == seg.text`` always.
 
 Non-prose lines (Markdown images and links on their own, bare URLs, copyright
-lines) become ``skipped:*`` segments: shown in reports, never scored.
+lines, horizontal and table rules; in Markdown files also YAML front matter and fenced
+code) become ``skipped:*`` segments: shown in reports, never scored.
+
+URLs, e-mail addresses and (in Markdown) inline code inside prose are recorded as
+``SegmentedDocument.protected`` spans: the text stays intact for the engines (offsets are
+exact), and the pipeline drops any finding that lies on one, so no detector can flag
+``world`` in ``https://www.reuters.com/world/`` or ``example`` in ``support@example.com``.
 """
 
 from __future__ import annotations
@@ -40,11 +46,62 @@ _URL = r"(?:https?://|www\.)\S+"
 _NON_PROSE_LINE = re.compile(
     rf"^\s*(?:(?:{_MD_IMAGE}|{_MD_LINK}|{_URL})[\s.,;|·•-]*)+$"
 )
+#: ``---``, ``***``, ``___`` (horizontal rules, front-matter fences) and table rules ``|---|:--:|``
+_RULE_LINE = re.compile(r"^\s*(?:(?:[-*_]\s*){3,}|\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?)\s*$")
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)\s*$")
+#: a URL (scheme or www.) up to whitespace, without trailing sentence punctuation or closing brackets
+_URL_IN_TEXT = re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*://|\bwww\.)[^\s<>\"“”„»«]+?(?=[.,;:!?)\]'’]*(?:\s|$|[<>\"“”„»«]))")
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_INLINE_CODE = re.compile(r"(`+)[^`\n]+?\1")
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
 _COPYRIGHT_LINE = re.compile(r"^\s*(?:©|\(c\)\s|copyright\b|alle rechte vorbehalten)", re.IGNORECASE)
+
+
+def is_markdown(doc: Document) -> bool:
+    return doc.path.lower().endswith(MARKDOWN_SUFFIXES)
+
+
+def protected_spans(text: str, markdown: bool = False) -> tuple[tuple[int, int], ...]:
+    """Sorted (start, end) of URLs, e-mail addresses and, in Markdown, inline code."""
+    spans = [m.span() for m in _URL_IN_TEXT.finditer(text)]
+    spans += [m.span() for m in _EMAIL.finditer(text)]
+    if markdown:
+        spans += [m.span() for m in _INLINE_CODE.finditer(text)]
+    return tuple(sorted(spans))
+
+
+def markdown_blocks(lines: list[str]) -> dict[int, str]:
+    """Line index → skip kind for YAML front matter and fenced code blocks of a Markdown file."""
+    kinds: dict[int, str] = {}
+    n = 0
+    if lines and lines[0].rstrip("\r").strip() == "---":
+        for end in range(1, len(lines)):
+            if _FRONT_MATTER_END.match(lines[end].rstrip("\r")):
+                for i in range(end + 1):
+                    kinds[i] = "skipped:front-matter"
+                n = end + 1
+                break
+    fence: str | None = None
+    for i in range(n, len(lines)):
+        m = _FENCE.match(lines[i])
+        if fence is None:
+            if m:
+                fence = m.group(1)
+                kinds[i] = "skipped:code"
+        else:
+            kinds[i] = "skipped:code"
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not lines[i].strip()[
+                len(m.group(1)) :
+            ].strip():
+                fence = None
+    return kinds
 
 
 def classify_line(line: str) -> str:
     """Return ``"sentence"`` for prose, ``"skipped:<why>"`` for non-prose lines."""
+    if _RULE_LINE.match(line):
+        return "skipped:rule"
     if _NON_PROSE_LINE.match(line):
         stripped = line.strip()
         if stripped.startswith("!["):
@@ -128,6 +185,8 @@ def segment_document(doc: Document) -> SegmentedDocument:
     source_lines = doc.source.split("\n") if doc.source is not None else None
     single_unit_source = doc.id is not None  # JSONL record: one source for the record
     segments: list[Segment] = []
+    markdown = is_markdown(doc) and doc.id is None
+    blocks = markdown_blocks(text.split("\n")) if markdown else {}
     for unit, (lstart, lend) in enumerate(_line_spans(text)):
         line_text = text[lstart:lend]
         if not line_text.strip():
@@ -138,7 +197,7 @@ def segment_document(doc: Document) -> SegmentedDocument:
             source = doc.source
         else:
             source = source_lines[unit] if unit < len(source_lines) else None
-        kind = classify_line(line_text)
+        kind = blocks.get(unit) or classify_line(line_text)
         spans = _trimmed(text, lstart, lend) if kind != "sentence" else split_sentences(text, lstart, lend)
         for s, e in spans:
             line, column = lines.locate(s)
@@ -155,4 +214,6 @@ def segment_document(doc: Document) -> SegmentedDocument:
                     source=source,
                 )
             )
-    return SegmentedDocument(document=doc, segments=tuple(segments), lines=lines)
+    return SegmentedDocument(
+        document=doc, segments=tuple(segments), lines=lines, protected=protected_spans(text, markdown)
+    )

@@ -63,7 +63,8 @@ class Segment:
     ``unit`` is the index of the line (text files) or 0 (a JSONL record); all segments
     of one unit share ``source``, the English source aligned to that unit, if any.
     ``kind`` is ``"sentence"`` for scored prose, or ``"skipped:<why>"`` (``image``,
-    ``link``, ``url``, ``copyright``) for non-prose that is shown but not scored.
+    ``link``, ``url``, ``copyright``, ``rule``, ``front-matter``, ``code``) for non-prose
+    that is shown but not scored.
     """
 
     index: int
@@ -140,6 +141,9 @@ class SegmentedDocument:
     document: Document
     segments: tuple[Segment, ...]
     lines: LineIndex = field(compare=False, repr=False)
+    #: (start, end) of URLs, e-mail addresses and inline code: never flagged (the pipeline
+    #: drops findings that lie on them), whatever engine produced them
+    protected: tuple[tuple[int, int], ...] = ()
 
     def finding(
         self,

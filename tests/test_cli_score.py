@@ -160,3 +160,11 @@ def test_source_needs_exactly_one_input() -> None:
     source = str(SAMPLE.with_name("mt-sample-en.txt"))
     code, _, err = run("score", str(SAMPLE), str(SAMPLE), "--source", source, "--engine", "rules")
     assert code == 2 and "--source goes with exactly one input file" in err
+
+
+def test_doctor_not_ready_exits_3_never_1(monkeypatch) -> None:
+    """1 is the failed gate's (and score --fail-on's) alone; doctor's "not ready" is 3."""
+    monkeypatch.setenv("AUDITOR_DING", "/nonexistent/de-en")
+    result = CliRunner().invoke(main, ["doctor"])
+    assert result.exit_code == 3, result.output
+    assert "MISSING" in result.output

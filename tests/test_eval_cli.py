@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import need_shared
 
 from auditor.cli.eval_cmd import eval_command
 
@@ -85,12 +86,14 @@ def test_missing_file_exits_2(tmp_path):
 
 @pytest.fixture(scope="module")
 def seed_run(tmp_path_factory):
+    need_shared(SEED)
     out = tmp_path_factory.mktemp("eval") / "p.jsonl"
     r = run(SEED, "--engine", "rules", "--predictions", out, "--format", "json")
     assert r.exit_code == 0, r.output
     return json.loads(r.stdout), out
 
 
+@pytest.mark.shared(SEED)
 def test_seed_predictions_file(seed_run):
     report, out = seed_run
     gold = [json.loads(line) for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -111,6 +114,7 @@ def test_seed_predictions_file(seed_run):
     assert report["correlation"] is None  # the seed has no segment scores
 
 
+@pytest.mark.shared(SEED)
 def test_seed_metrics_reproduced_by_independent_implementation(seed_run):
     report, out = seed_run
     theirs = _independent().compute(str(SEED), str(out))
@@ -132,6 +136,7 @@ def test_seed_throughput_and_memory_reported(seed_run):
     assert t["peak_rss_mb"] > 10
 
 
+@pytest.mark.shared(DEV)
 def test_scored_subset_correlation_matches_independent(tmp_path):
     g = tmp_path / "dev40.jsonl"
     g.write_text("".join(DEV.read_text(encoding="utf-8").splitlines(keepends=True)[:40]), encoding="utf-8")
@@ -148,6 +153,7 @@ def test_scored_subset_correlation_matches_independent(tmp_path):
     assert_close_3(report["correlation_estimate"], theirs["correlation_estimate"], "correlation_estimate")
 
 
+@pytest.mark.shared(DEV)
 def test_estimate_row_first_and_equal_to_scipy_on_a_real_subset(tmp_path):
     from scipy.stats import kendalltau, spearmanr
 
@@ -180,6 +186,7 @@ def test_estimate_row_first_and_equal_to_scipy_on_a_real_subset(tmp_path):
     assert table[0].split()[-2] == f"{rho:.3f}"
 
 
+@pytest.mark.shared(DEV)
 def test_text_format_and_no_source(tmp_path):
     g = tmp_path / "dev5.jsonl"
     g.write_text("".join(DEV.read_text(encoding="utf-8").splitlines(keepends=True)[:5]), encoding="utf-8")
@@ -192,6 +199,7 @@ def test_text_format_and_no_source(tmp_path):
     assert j["source_used"] is False
 
 
+@pytest.mark.shared(SEED)
 def test_unknown_engine_exits_2():
     r = run(SEED, "--engine", "nonsense")
     assert r.exit_code == 2
@@ -264,6 +272,7 @@ def test_bench_combinations_and_markdown(seed_run):
     assert "- load average (1/5/15 min) when the bench started: " in md  # per-category span recall header with span counts
 
 
+@pytest.mark.shared(SEED)
 def test_through_the_auditor_group_with_weights(tmp_path):
     from auditor.cli import main
 
@@ -283,6 +292,7 @@ def test_through_the_auditor_group_with_weights(tmp_path):
     assert f"{bad}:1:" in r.output
 
 
+@pytest.mark.shared(SEED)
 def test_predictions_are_byte_identical_to_score_jsonl(seed_run, tmp_path):
     from auditor.cli import main
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import need_shared
 
 from auditor.errors import InputError
 from auditor.evaluate import (
@@ -265,8 +266,7 @@ def test_read_gold_reports_file_and_line(tmp_path):
 
 @pytest.fixture(scope="module")
 def seed():
-    if not SEED.exists():
-        pytest.fail(f"seed file missing: {SEED}")
+    need_shared(SEED)
     return read_gold(str(SEED))
 
 

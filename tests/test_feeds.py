@@ -169,3 +169,21 @@ def test_namespaced_extension_elements_do_not_shadow_the_item_title(tmp_path: Pa
     )
     (doc,) = read_feed(str(f))
     assert doc.text == "Echter Titel\n\nEchter Text."
+
+
+def test_score_reads_a_feed_the_way_gate_does() -> None:
+    """`score news.rss` audits the items, not the raw XML (no `encoding`, `item`, `version="1.0"`)."""
+    import json as _json
+
+    from click.testing import CliRunner
+
+    from auditor.cli import main
+
+    feed = str(Path(__file__).parent / "data" / "feeds" / "news.rss")
+    out = CliRunner().invoke(main, ["score", feed, "--engine", "rules", "--format", "jsonl"], catch_exceptions=False)
+    assert out.exit_code == 0, out.output
+    records = [_json.loads(line) for line in out.output.splitlines()]
+    assert len(records) == len(read_feed(feed)) > 1
+    assert all(r["id"] for r in records)
+    texts = [s["text"] for r in records for s in r["spans"]]
+    assert not any("version" in t or "encoding" in t or "<" in t for t in texts)

@@ -57,6 +57,7 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 # ---------------------------------------------------------------------------- acceptance
 
 
+@pytest.mark.shared(NATO)
 @needs_lexical
 def test_nato_article_fails_with_default_thresholds_and_engines() -> None:
     r = gate(str(NATO))
@@ -73,6 +74,7 @@ def test_clean_sample_passes_with_default_thresholds_and_engines() -> None:
     assert "quality gate PASSED" in r.output
 
 
+@pytest.mark.shared(NATO)
 def test_nato_article_fails_on_rules_findings(tmp_path: Path) -> None:
     r = gate(
         str(NATO), "--engine", "rules", "--max-major", "0", "--junit", "nato.xml", "--sarif", "nato.sarif"
@@ -327,3 +329,73 @@ def test_a_crash_is_exit_2_never_a_failed_gate(tmp_path: Path, monkeypatch: pyte
     assert r.exit_code == 2
     assert "internal error: RuntimeError: engine exploded" in r.output
     assert not (tmp_path / "out.xml").exists()
+
+
+def test_quiet_failure_lists_the_new_findings_under_each_failing_document(tmp_path: Path) -> None:
+    (tmp_path / "bad.txt").write_text(FLAGGED, encoding="utf-8")
+    (tmp_path / "good.txt").write_text(CLEAN_LINE, encoding="utf-8")
+    r = gate("bad.txt", "good.txt", "--engine", "rules", "--max-minor", "0", "-q")
+    assert r.exit_code == 1
+    lines = r.output.splitlines()
+    assert lines[0] == "bad.txt: FAIL: 1 minor > 0"
+    assert lines[1].startswith("  bad.txt:1:5: minor artifact [rules.detached_hyphen]")
+    assert "good.txt" not in r.output  # passing documents are not listed
+    assert gate("good.txt", "--engine", "rules", "-q").output == ""  # quiet when it passes
+    full = gate("bad.txt", "--engine", "rules", "--max-minor", "0")
+    assert "quality gate FAILED" in full.output and "  bad.txt:1:5: minor" in full.output
+
+
+# ---------------------------------------------------------------------------- gate can do what score can
+
+SAMPLE_DE = ROOT / "corpora" / "mt-sample-de.txt"
+SAMPLE_EN = ROOT / "corpora" / "mt-sample-en.txt"
+
+
+def _score_of(args: list[str]) -> float:
+    out = CliRunner().invoke(main, ["score", *args, "--format", "json"], catch_exceptions=False)
+    assert out.exit_code == 0, out.output
+    return json.loads(out.output)["documents"][0]["score"]
+
+
+def _gate_score(args: list[str]) -> float:
+    r = gate(*args, "--min-score", "0", "--max-critical", "99", "--sarif", "s.sarif")
+    assert r.exit_code == 0, r.output
+    row = next(line for line in r.output.splitlines() if "mt-sample-de.txt" in line)
+    return float(row.split()[2])
+
+
+def test_gate_source_weights_and_config_give_the_scores_of_score(tmp_path: Path) -> None:
+    (tmp_path / "auditor.toml").write_text(
+        'engine = "rules"\n[weights]\nminor = 1\nmajor = 10\ncritical = 25\n', encoding="utf-8"
+    )
+    # the same configuration file, read by both
+    assert _gate_score([str(SAMPLE_DE)]) == round(_score_of([str(SAMPLE_DE)]), 1)
+    # --weights on the gate as on score
+    heavy = ["--weights", "5,10,50"]
+    assert _gate_score([str(SAMPLE_DE), *heavy]) == round(_score_of([str(SAMPLE_DE), *heavy]), 1)
+    assert _gate_score([str(SAMPLE_DE), *heavy]) < _gate_score([str(SAMPLE_DE)])
+    assert gate(str(SAMPLE_DE), "--weights", "1,x").exit_code == 2
+
+
+@needs_lexical
+def test_gate_source_runs_the_alignment_checks_on_a_text_file(tmp_path: Path) -> None:
+    args = [str(SAMPLE_DE), "--source", str(SAMPLE_EN), "--isolated"]
+    with_source = _gate_score(args)
+    assert with_source == round(_score_of(args), 1)
+    assert with_source != _gate_score([str(SAMPLE_DE), "--isolated"])  # alignment findings counted
+    assert gate(str(SAMPLE_DE), str(SAMPLE_DE), "--source", str(SAMPLE_EN)).exit_code == 2
+
+
+def test_the_missing_model_message_names_options_of_every_command() -> None:
+    import re
+
+    from auditor.cli import eval_cmd, score
+    from auditor.cli.gate import gate_command
+    from auditor.resources.models import install_commands
+
+    named = {m for line in install_commands() for m in re.findall(r"--[a-z][a-z-]+", line)}
+    named -= {"--dir"}  # an option of `auditor models download`, which its line names
+    assert {"--model-dir", "--allow-download"} <= named
+    for command in (score.score_command, gate_command, eval_cmd.eval_command):
+        options = {o for p in command.params for o in p.opts}
+        assert named <= options, (command.name, named - options)

@@ -45,7 +45,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(Path(sys.executable).parent / "auditor"), *args], capture_output=True, text=True, cwd=ROOT)
 
 
-needs_seed = pytest.mark.skipif(not SEED.exists(), reason=f"seed article absent: {SEED}")
+needs_seed = pytest.mark.shared(SEED)
 browser = pytest.mark.browser
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium found (apt-get install chromium)")
 

@@ -17,7 +17,7 @@ from auditor.resources import lexical as lx
 HUMAN = SHARED / "eval" / "dev_human.jsonl"
 
 pytestmark = [
-    pytest.mark.skipif(not HUMAN.exists() or not DEV.exists(), reason="shared data missing: ../shared/eval"),
+    pytest.mark.shared(HUMAN, DEV),
     pytest.mark.skipif(lx.find_ding() is None or lx.find_hunspell_dict() is None, reason="Ding or Hunspell missing"),
 ]
 

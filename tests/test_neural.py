@@ -428,7 +428,7 @@ def test_cli_models_list(random_pair, tmp_path):
     data = json.loads(ok.output)
     assert data["de-en"]["found"] and data["en-de"]["revision"].startswith("local-")
     missing = runner.invoke(main, ["models", "list", "--model-dir", str(tmp_path / "x")])
-    assert missing.exit_code == 1 and "auditor models download --dir" in missing.output
+    assert missing.exit_code == 3 and "auditor models download --dir" in missing.output
 
 
 def test_cli_models_download_fails_cleanly_offline(tmp_path):

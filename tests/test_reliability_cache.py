@@ -80,7 +80,7 @@ def test_truncated_key_list_is_rebuilt_and_findings_do_not_change(cache: Path, d
     with open(keys, "r+b") as fh:
         fh.truncate(keys.stat().st_size // 2)
     code, caches = _doctor_caches()
-    assert code == 1 and caches["compiled Ding key list"]["found"] is False
+    assert code == 3 and caches["compiled Ding key list"]["found"] is False
     assert "checksum" in str(caches["compiled Ding key list"]["note"])
 
     after, stderr = _findings(args)
@@ -107,7 +107,7 @@ def test_damage_in_the_middle_of_the_compiled_ding_is_found_on_open(cache: Path)
     _zero_middle(ding)  # the probe's `dd conv=notrunc`, with the mtime restored on top
     assert "differs" in str(rc.check(ding, "ding", lx.DING_CACHE_FORMAT))
     code, caches = _doctor_caches()
-    assert code == 1 and caches["compiled Ding dictionary"]["found"] is False
+    assert code == 3 and caches["compiled Ding dictionary"]["found"] is False
 
 
 @pytest.mark.parametrize("damage", ["zero-middle", "empty"])

@@ -138,7 +138,7 @@ def test_selection_keeps_everything_by_default() -> None:
     assert not Selection().active and Selection().describe() == ""
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="shared data missing: ../shared/seed")
+@pytest.mark.shared(SEED)
 def test_colocated_findings_merge_into_the_strongest() -> None:
     code, out, _ = run("score", str(SEED), "--format", "json")
     findings = json.loads(out)["documents"][0]["findings"]
@@ -171,10 +171,9 @@ def test_opt_in_detector_reports_only_when_selected(tmp_path: Path) -> None:
     assert chosen.enabled(get("lexical.unaligned")) and not chosen.enabled(get("lexical.entity"))
 
 
+@pytest.mark.shared(SEED.parent / "nato-hegseth.jsonl")
 def test_eval_honours_ignore_and_the_config(tmp_path: Path) -> None:
     seed_gold = SEED.parent / "nato-hegseth.jsonl"
-    if not seed_gold.exists():
-        pytest.skip("shared data missing: ../shared/seed")
     code, out, _ = run("eval", str(seed_gold), "--engine", "rules", "--format", "json")
     assert code == 0 and "rules.glued_words" in json.loads(out)["per_detector"]
     code, out, _ = run("eval", str(seed_gold), "--engine", "rules", "--format", "json", "--ignore", "rules.glued_words")

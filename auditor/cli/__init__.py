@@ -108,7 +108,8 @@ def main(verbose: int) -> None:
       auditor eval gold.jsonl --engine rules,lexical   # measure against annotations
       auditor doctor                                   # which resources are installed
 
-    Exit codes: 0 success, 1 quality gate failed, 2 usage, input or internal error,
+    Exit codes: 0 success, 1 quality gate failed (or score --fail-on), 2 usage, input,
+    resource or internal error, 3 not ready (doctor, models list: a resource is missing),
     130 interrupted (SIGINT), 143 terminated (SIGTERM).
     """
     signal.signal(signal.SIGTERM, _on_sigterm)

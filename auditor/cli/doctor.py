@@ -7,6 +7,9 @@ import sys
 
 import click
 
+#: doctor and `models list`: a resource the engines need is missing (README, exit codes)
+EXIT_NOT_READY = 3
+
 
 @click.command("doctor")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -21,8 +24,9 @@ def doctor_command(as_json: bool, model_dir: str | None, compile_now: bool) -> N
     """List every resource each engine needs: found or not, version, path, install command.
 
     Also verifies the compiled dictionary caches (whole-file hash and row counts against
-    what was recorded when they were compiled). Exits 1 when a resource of the default
-    engines is missing or a compiled cache is damaged.
+    what was recorded when they were compiled). Exits 3 ("not ready") when a resource of the
+    default engines is missing or a compiled cache is damaged; 1 is the failed gate's alone,
+    so `auditor doctor` in a CI script cannot pass for a failed gate.
     """
     from auditor.engines import DEFAULT_ENGINES, ENGINES, engine_class
 
@@ -44,7 +48,8 @@ def doctor_command(as_json: bool, model_dir: str | None, compile_now: bool) -> N
             missing_default |= name in default
             continue
         report[name] = [s.to_dict() for s in found]
-        missing_default |= name in default and not all(s.found for s in found)
+        # optional resources (off by default) never make the default engines "not ready"
+        missing_default |= name in default and not all(s.found or "(optional)" in s.name for s in found)
     caches = _cache_report()
     missing_default |= not all(c["found"] for c in caches)
     if as_json:
@@ -70,7 +75,12 @@ def doctor_command(as_json: bool, model_dir: str | None, compile_now: bool) -> N
                 click.echo(f"          note: {c['note']}")
             if not c["found"] and c.get("install"):
                 click.echo(f"          repair: {c['install']}")
-    sys.exit(1 if missing_default else 0)
+    if missing_default and not as_json:
+        click.echo(
+            f"not ready: the default engines ({DEFAULT_ENGINES}) lack a resource or a sound cache above; "
+            "install or repair it, or run without dictionaries: --engine rules"
+        )
+    sys.exit(EXIT_NOT_READY if missing_default else 0)
 
 
 def _cache_report() -> list[dict[str, object]]:

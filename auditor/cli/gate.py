@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from auditor.cli.options import selection_options
+from auditor.cli.options import engine_options, selection_options, weights_option
 from auditor.errors import AuditorError
 from auditor.io.terminal import safe
 
@@ -46,8 +46,14 @@ flags override the file."""
 @click.option(
     "--max-minor", type=click.IntRange(0), default=None, help="Most minor findings per document [no limit]."
 )
+@engine_options
+@weights_option
 @click.option(
-    "--engine", "engine", default=None, metavar="LIST", help="Engines, comma-separated [rules,lexical]."
+    "--source",
+    "source_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="English source of a text file, line-aligned with it (one text file only; JSONL records carry theirs).",
 )
 @click.option(
     "--glob", "globs", multiple=True, metavar="PATTERN", help="Files a directory is walked for (repeatable)."
@@ -61,7 +67,12 @@ flags override the file."""
 @click.option("--junit", "junit_path", metavar="FILE", default=None, help="Write a JUnit XML report.")
 @click.option("--sarif", "sarif_path", metavar="FILE", default=None, help="Write a SARIF 2.1.0 report.")
 @click.option("--html", "html_path", metavar="FILE", default=None, help="Write a self-contained HTML report.")
-@click.option("--github", is_flag=True, help="Print GitHub Actions annotations (::error file=...) on stdout.")
+@click.option(
+    "--github",
+    is_flag=True,
+    help="GitHub Actions annotations on stdout (within GitHub's per-step limits); "
+    "a Markdown summary to $GITHUB_STEP_SUMMARY when set.",
+)
 @click.option(
     "--baseline",
     "baseline_path",
@@ -77,6 +88,11 @@ flags override the file."""
     help="Accept every current finding: write them to FILE and exit 0.",
 )
 @click.option(
+    "--prune",
+    is_flag=True,
+    help="With --baseline: rewrite the baseline without its stale entries (findings that are gone).",
+)
+@click.option(
     "--config",
     "config_path",
     metavar="FILE",
@@ -89,7 +105,9 @@ flags override the file."""
 @click.option("--source-field", default=None, help="JSONL field with the English source [source_en, source].")
 @click.option("--id-field", default=None, help="JSONL field with the record id [id].")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr [only on a terminal].")
-@click.option("--quiet", "-q", is_flag=True, help="No summary table on stdout.")
+@click.option(
+    "--quiet", "-q", is_flag=True, help="No summary table; on failure only the failing documents and their findings."
+)
 @click.pass_context
 def gate_command(ctx: click.Context, paths: tuple[str, ...], **opts: object) -> None:
     """Fail (exit 1) when machine-translated German is below the quality bar.
@@ -103,6 +121,8 @@ def gate_command(ctx: click.Context, paths: tuple[str, ...], **opts: object) -> 
     except AuditorError as exc:
         click.echo(f"auditor gate: error: {safe(str(exc))}", err=True)
         ctx.exit(2)
+    except click.ClickException:  # a bad --weights or --config/--isolated: click's usage error, exit 2
+        raise
     except Exception as exc:  # a crash must never look like "the gate failed" (exit 1)
         import traceback
 
@@ -119,7 +139,7 @@ def gate_command(ctx: click.Context, paths: tuple[str, ...], **opts: object) -> 
 def _run(paths: tuple[str, ...], opts: dict) -> int:
     from auditor import gate
     from auditor.baseline import Baseline
-    from auditor.cli.options import load_settings
+    from auditor.cli.options import engine_settings, load_settings, parse_weights
     from auditor.engines import parse_engine_list
     from auditor.io import reports
 
@@ -129,6 +149,9 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
         max_major=opts["max_major"],
         max_minor=opts["max_minor"],
         engine=opts["engine"],
+        weights=None
+        if opts["weights"] is None
+        else dict(zip(("minor", "major", "critical"), parse_weights(str(opts["weights"])))),
         glob=opts["globs"] or None,
         exclude=opts["excludes"] or None,
         jobs=opts["jobs"],
@@ -146,11 +169,21 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
 
     atomic.check_outputs(outputs, [p for p in paths if os.path.isfile(p)])
     baseline = Baseline.load(config.baseline) if config.baseline and not opts["write_baseline"] else None
+    if opts["prune"]:
+        if baseline is None or not config.baseline:
+            raise click.UsageError("--prune needs --baseline FILE (or baseline in the configuration)")
+        atomic.check_outputs([config.baseline], [p for p in paths if os.path.isfile(p)])
 
-    docs = gate.collect(paths, config)  # everything read and validated before any work
+    source_path = opts["source_path"]
+    if source_path:
+        if len(paths) != 1 or not os.path.isfile(paths[0]):
+            raise AuditorError(f"{source_path}: --source goes with exactly one input file")
+        atomic.check_outputs(outputs, [source_path])
+    docs = gate.collect(paths, config, source_path=source_path)  # all read and validated before any work
     if not docs:
         raise AuditorError(f"{', '.join(paths)}: no documents to check")
-    factory = gate.PipelineFactory(tuple(engines), config.weights, selection=selection)
+    settings = tuple(sorted(engine_settings(opts).items()))
+    factory = gate.PipelineFactory(tuple(engines), config.weights, settings, selection=selection)
     progress = gate.Progress(len(docs), sys.stderr, enabled=opts["progress"])
     results = gate.run(docs, factory, jobs=config.jobs, progress=progress)
 
@@ -163,18 +196,39 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
         return gate.EXIT_PASSED
 
     decision = gate.decide(results, config, baseline)
+    if baseline is not None:
+        from auditor.baseline import usage
+
+        use = usage(baseline, ((r.document, r.findings) for r in results))
+        for message in use.messages():
+            click.echo(f"auditor gate: warning: {message}", err=True)
+        if opts["prune"] and config.baseline:
+            reports.write_atomic(config.baseline, baseline.without(use.stale).to_json())
+            click.echo(
+                f"auditor gate: pruned {len(use.stale)} stale entr{'y' if len(use.stale) == 1 else 'ies'} "
+                f"from {config.baseline} ({len(baseline) - len(use.stale)} left)",
+                err=True,
+            )
     rendered = []
     if opts["junit_path"]:
         rendered.append((opts["junit_path"], reports.junit(decision)))
     if opts["sarif_path"]:
-        rendered.append((opts["sarif_path"], reports.sarif_json(decision)))
+        sarif_text, sarif_warning = reports.sarif_report(decision)
+        if sarif_warning:
+            click.echo(f"auditor gate: warning: {sarif_warning}", err=True)
+        rendered.append((opts["sarif_path"], sarif_text))
     if opts["html_path"]:
         from auditor.io.html import render_gate_html
 
         rendered.append((opts["html_path"], render_gate_html(decision, "engines:" + "+".join(engines))))
     atomic.write_reports(rendered)  # all reports or none
     if opts["github"]:
-        click.echo(reports.github(decision), nl=False)
+        from auditor.io import github
+
+        click.echo(github.render(decision), nl=False)
+        github.append_step_summary(decision)
     if not opts["quiet"]:
         click.echo(reports.summary(decision), nl=False)
+    if not decision.passed and not (opts["quiet"] and opts["github"]):  # -q --github: annotations only
+        click.echo(("\n" if not opts["quiet"] else "") + reports.failing_findings(decision), nl=False)
     return decision.exit_code

@@ -28,7 +28,7 @@ def models_group() -> None:
 def list_command(model_dir: str | None, as_json: bool) -> None:
     """Show each model direction: found or missing, path, revision, where it was found.
 
-    Exits 1 when a model is missing.
+    Exits 3 ("not ready") when a model is missing (1 is reserved for a failed gate).
     """
     from auditor.resources.models import install_commands, resolve_models
 
@@ -50,7 +50,9 @@ def list_command(model_dir: str | None, as_json: bool) -> None:
             for c in install_commands(model_dir):
                 click.echo(f"  {c}")
     if not all(loc.found for loc in locations.values()):
-        raise SystemExit(1)
+        from auditor.cli.doctor import EXIT_NOT_READY
+
+        raise SystemExit(EXIT_NOT_READY)
 
 
 @models_group.command("download")

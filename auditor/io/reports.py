@@ -31,6 +31,11 @@ from auditor.io.terminal import safe
 from auditor.types import Document, Finding, LineIndex
 
 TOOL_NAME = "mt-auditor"
+#: the uriBaseId every artifact URI is relative to (GitHub code scanning's convention)
+SRCROOT = "%SRCROOT%"
+#: GitHub code scanning rejects a run over these (docs: "SARIF results exceed limit")
+MAX_RESULTS = 25_000
+MAX_BYTES = 10_000_000
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 #: one severity mapping for every report (auditor.detectors.docs.LEVELS): SARIF level, GitHub command
 SARIF_LEVEL = LEVELS
@@ -64,12 +69,19 @@ def check_writable(path: str) -> None:
 
 @dataclass(frozen=True)
 class Location:
-    uri: str  # relative POSIX path, URI-escaped
+    uri: str  # relative to SRCROOT (uri_base set), else an absolute file: URI; URI-escaped
     path: str  # relative POSIX path, as shown to people
     start_line: int
     start_column: int
     end_line: int
     end_column: int  # exclusive
+    uri_base: str | None = SRCROOT
+    root_path: str | None = None  # POSIX path relative to the source root (GitHub's file=), None outside it
+
+
+def relative_path(path: str) -> str:
+    """The path as reports show it: relative POSIX to the working directory, ``stdin`` for ``-``."""
+    return _rel(path)
 
 
 @lru_cache(maxsize=4096)
@@ -80,6 +92,55 @@ def _rel(path: str) -> str:
     if rel.startswith(".."):
         rel = os.path.normpath(path)
     return Path(rel).as_posix()
+
+
+def root_path(path: str) -> str:
+    """The path relative to :func:`source_root` (GitHub's ``file=``), or as shown when outside it."""
+    return _uri(path, source_root())[2] or _rel(path)
+
+
+def source_root() -> str:
+    """The directory SARIF URIs (``%SRCROOT%``) and GitHub ``file=`` paths are relative to.
+
+    Why not the working directory: code scanning and annotations resolve paths against the
+    repository checkout, so a gate run from a subdirectory pointed at the wrong files. The
+    root is ``$GITHUB_WORKSPACE`` when the working directory is inside it, else the nearest
+    directory upwards holding ``.git``, else the working directory."""
+    return _source_root(os.getcwd(), os.environ.get("GITHUB_WORKSPACE", ""))
+
+
+@lru_cache(maxsize=16)
+def _source_root(cwd: str, workspace: str) -> str:
+    if workspace:
+        ws = os.path.abspath(workspace)
+        if cwd == ws or cwd.startswith(ws.rstrip(os.sep) + os.sep):
+            return ws
+    here = cwd
+    while True:
+        if os.path.exists(os.path.join(here, ".git")):
+            return here
+        parent = os.path.dirname(here)
+        if parent == here:
+            return cwd
+        here = parent
+
+
+#: characters left unescaped in a URI path; ``:`` is not among them, so ``de:artikel.txt``
+#: cannot be read as a URI with the scheme ``de`` (RFC 3986, 4.2)
+_URI_SAFE = "/@-._~!$&'()*+,;="
+
+
+@lru_cache(maxsize=4096)
+def _uri(path: str, root: str) -> tuple[str, str | None, str | None]:
+    """(uri, uriBaseId, path relative to root) of an input path."""
+    if path in ("-", "<stdin>"):
+        return "stdin", SRCROOT, "stdin"
+    full = os.path.abspath(path)
+    rel = os.path.relpath(full, root)
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep) or os.path.isabs(rel):
+        return Path(full).as_uri(), None, None  # outside the root: an absolute file: URI
+    posix = Path(rel).as_posix()
+    return quote(posix, safe=_URI_SAFE), SRCROOT, posix
 
 
 @lru_cache(maxsize=64)
@@ -120,7 +181,8 @@ def _jsonl_columns(doc: Document, finding: Finding) -> tuple[int, int] | None:
 
 def locate(doc: Document, finding: Finding) -> Location:
     path = _rel(doc.path)
-    uri = quote(path, safe="/:@-._~!$&'()*+,;=")
+    uri, base, root_path = _uri(doc.path, source_root())
+    extra = (base, root_path)
     start = feed_position(doc, finding.start)
     if start is not None:  # feed item: back to the feed file
         sl, sc = start
@@ -128,16 +190,16 @@ def locate(doc: Document, finding: Finding) -> Location:
         el, ec = feed_position(doc, last) or (sl, sc)
         if (el, ec) < (sl, sc):
             el, ec = sl, sc
-        return Location(uri, path, sl, sc, el, ec + 1)
+        return Location(uri, path, sl, sc, el, ec + 1, *extra)
     if doc.origin_line:  # a JSONL record: its line, and the columns inside the JSON string
         line = doc.origin_line
         cols = _jsonl_columns(doc, finding)
         start_col, end_col = cols if cols else (1, 2)
-        return Location(uri, path, line, start_col, line, end_col)
+        return Location(uri, path, line, start_col, line, end_col, *extra)
     el, ec = _line_index(doc.text).locate(finding.end)
     if (el, ec) <= (finding.line, finding.column):
         el, ec = finding.line, finding.column + 1
-    return Location(uri, path, finding.line, finding.column, el, ec)
+    return Location(uri, path, finding.line, finding.column, el, ec, *extra)
 
 
 def describe(f: Finding) -> str:
@@ -196,6 +258,18 @@ def summary(gate: GateResult) -> str:
     verdict = "PASSED" if gate.passed else "FAILED"
     lines.append(f"quality gate {verdict} ({', '.join(limits)})")
     return "\n".join(lines) + "\n"
+
+
+def failing_findings(gate: GateResult) -> str:
+    """Each failing document with its reasons and, indented below it, its new findings.
+
+    Why: a gate that fails with only a table (or, with ``-q``, nothing) tells a
+    pre-commit or CI user *that* it failed, not *which words* to fix."""
+    lines: list[str] = []
+    for v in gate.failed:
+        lines.append(f"{safe(v.key)}: FAIL: {safe('; '.join(v.reasons))}")
+        lines.extend("  " + finding_line(v, f) for f in v.new_findings)
+    return "".join(line + "\n" for line in lines)
 
 
 # ---------------------------------------------------------------------------- JUnit
@@ -268,110 +342,142 @@ def junit(gate: GateResult) -> str:
 # ---------------------------------------------------------------------------- SARIF
 
 
-def sarif(gate: GateResult) -> dict:
-    """A SARIF 2.1.0 log: one result per finding (baselined ones suppressed).
+def _compact(obj: object) -> str:
+    # compact: json's C encoder is several times faster than the indenting Python one
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
-    ``rules[]`` is the detector catalogue, the same table in every run, in declaration order."""
+
+def _result(v: Verdict, f: Finding, accepted: bool, index: dict[str, int], baseline: str | None) -> dict:
+    from auditor.baseline import entry
+
+    doc = v.result.document
+    loc = locate(doc, f)
+    region = {
+        "startLine": loc.start_line,
+        "startColumn": loc.start_column,
+        "endLine": loc.end_line,
+        "endColumn": loc.end_column,
+        "snippet": {"text": f.text},
+    }
+    artifact = {"uri": loc.uri}
+    if loc.uri_base:
+        artifact["uriBaseId"] = loc.uri_base
+    physical = {"artifactLocation": artifact, "region": region}
+    res: dict = {
+        "ruleId": f.detector,
+        "ruleIndex": index[f.detector],
+        "level": SARIF_LEVEL.get(f.severity, "warning"),
+        "message": {"text": describe(f)},
+        "locations": [{"physicalLocation": physical}],
+        "partialFingerprints": {"mtAuditorFinding/v1": entry(doc, f, v.key).fingerprint},
+        "properties": {
+            "severity": f.severity,
+            "category": f.category,
+            "confidence": round(f.confidence, 4),
+            "document": v.key,
+            "documentLine": f.line,
+            "documentColumn": f.column,
+        },
+    }
+    if doc.id:
+        res["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": v.key, "kind": "element"}]
+    if baseline is not None:
+        res["baselineState"] = "unchanged" if accepted else "new"
+    if accepted:
+        res["suppressions"] = [
+            {"kind": "external", "status": "accepted", "justification": f"accepted in baseline {baseline}"}
+        ]
+    return res
+
+
+def sarif_capped(
+    gate: GateResult, max_results: int = MAX_RESULTS, max_bytes: int = MAX_BYTES
+) -> tuple[dict, str | None]:
+    """A SARIF 2.1.0 log within GitHub code scanning's limits, and the warning when it was cut.
+
+    One result per finding (baselined ones suppressed). ``rules[]`` is the detector
+    catalogue, the same table in every run, in declaration order. When the results would
+    exceed ``max_results`` or the file ``max_bytes`` (code scanning rejects the whole upload
+    then), the most severe new findings are kept (accepted ones go first), in report order,
+    and the run says so in ``invocations[0].toolExecutionNotifications``."""
     rules = sarif_rules()
     index = {r["id"]: i for i, r in enumerate(rules)}
-    results = []
-    for v in gate.verdicts:
-        doc = v.result.document
-        from auditor.baseline import entry
-
-        for f, accepted in zip(v.result.findings, v.accepted):
-            loc = locate(doc, f)
-            region = {
-                "startLine": loc.start_line,
-                "startColumn": loc.start_column,
-                "endLine": loc.end_line,
-                "endColumn": loc.end_column,
-                "snippet": {"text": f.text},
+    results = [
+        _result(v, f, accepted, index, gate.baseline)
+        for v in gate.verdicts
+        for f, accepted in zip(v.result.findings, v.accepted)
+    ]
+    root = source_root()
+    run: dict = {
+        "tool": {
+            "driver": {
+                "name": TOOL_NAME,
+                "version": tool_version(),
+                "informationUri": INFORMATION_URI,
+                "rules": rules,
             }
-            physical = {"artifactLocation": {"uri": loc.uri}, "region": region}
-            res: dict = {
-                "ruleId": f.detector,
-                "ruleIndex": index[f.detector],
-                "level": SARIF_LEVEL.get(f.severity, "warning"),
-                "message": {"text": describe(f)},
-                "locations": [{"physicalLocation": physical}],
-                "partialFingerprints": {"mtAuditorFinding/v1": entry(doc, f, v.key).fingerprint},
-                "properties": {
-                    "severity": f.severity,
-                    "category": f.category,
-                    "confidence": round(f.confidence, 4),
-                    "document": v.key,
-                    "documentLine": f.line,
-                    "documentColumn": f.column,
-                },
+        },
+        "columnKind": "unicodeCodePoints",
+        "originalUriBaseIds": {
+            SRCROOT: {
+                "uri": Path(root).as_uri().rstrip("/") + "/",
+                "description": {"text": "the repository root (GITHUB_WORKSPACE, or the directory holding .git)"},
             }
-            if doc.id:
-                res["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": v.key, "kind": "element"}]
-            if gate.baseline is not None:
-                res["baselineState"] = "unchanged" if accepted else "new"
-            if accepted:
-                res["suppressions"] = [
-                    {
-                        "kind": "external",
-                        "status": "accepted",
-                        "justification": f"accepted in baseline {gate.baseline}",
-                    }
-                ]
-            results.append(res)
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": TOOL_NAME,
-                        "version": tool_version(),
-                        "informationUri": INFORMATION_URI,
-                        "rules": rules,
-                    }
-                },
-                "columnKind": "unicodeCodePoints",
-                "results": results,
-                "invocations": [{"executionSuccessful": True, "exitCode": gate.exit_code}],
-            }
-        ],
+        },
+        "results": results,
+        "invocations": [{"executionSuccessful": True, "exitCode": gate.exit_code}],
     }
+    log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    warning = None
+    sizes = [len(_compact(r).encode("utf-8")) + 1 for r in results]
+    if len(results) > max_results or len(_compact(log).encode("utf-8")) + 1 > max_bytes:
+        run["results"] = []
+        room = max_bytes - len(_compact(log).encode("utf-8")) - 512  # for the notification
+        by_rank = sorted(
+            range(len(results)),
+            key=lambda i: ("suppressions" in results[i], -_LEVEL_RANK.get(results[i]["level"], 0), i),
+        )
+        keep: list[int] = []
+        for i in by_rank:
+            if len(keep) >= max_results or sizes[i] > room:
+                break
+            keep.append(i)
+            room -= sizes[i]
+        keep.sort()
+        run["results"] = [results[i] for i in keep]
+        warning = (
+            f"SARIF report cut to {len(keep)} of {len(results)} results, the most severe first: GitHub code "
+            f"scanning accepts at most {max_results:,} results and {max_bytes / 1e6:g} MB per run"
+        )
+        run["invocations"][0]["toolExecutionNotifications"] = [
+            {"level": "warning", "message": {"text": warning}, "descriptor": {"id": "results-capped"}}
+        ]
+    return log, warning
+
+
+_LEVEL_RANK = {"error": 3, "warning": 2, "note": 1, "none": 0}
+
+
+def sarif(gate: GateResult) -> dict:
+    """The SARIF log of :func:`sarif_capped`, without the warning."""
+    return sarif_capped(gate)[0]
 
 
 def sarif_json(gate: GateResult) -> str:
-    # compact: json's C encoder is several times faster than the indenting Python one
-    return json.dumps(sarif(gate), ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+    return _compact(sarif(gate)) + "\n"
+
+
+def sarif_report(gate: GateResult) -> tuple[str, str | None]:
+    """The SARIF file's text and the warning to print when it had to be cut (see :func:`sarif_capped`)."""
+    log, warning = sarif_capped(gate)
+    return _compact(log) + "\n", warning
 
 
 # ---------------------------------------------------------------------------- GitHub
 
 
-def _gh_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _gh_prop(text: str) -> str:
-    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def github(gate: GateResult) -> str:
-    """GitHub Actions workflow commands, one per new finding, plus one per failed document."""
-    lines = []
-    for v in gate.verdicts:
-        for f in v.new_findings:
-            loc = locate(v.result.document, f)
-            end_col = max(loc.start_column, loc.end_column - 1)  # GitHub's end column is inclusive
-            props = (
-                f"file={_gh_prop(loc.path)},line={loc.start_line},col={loc.start_column},"
-                f"endLine={loc.end_line},endColumn={end_col},"
-                f"title={_gh_prop(f'{f.severity} {f.category} ({f.detector})')}"
-            )
-            lines.append(f"::{GITHUB_LEVEL.get(f.severity, 'warning')} {props}::{_gh_data(describe(f))}")
-        if not v.passed:
-            lines.append(
-                f"::error file={_gh_prop(_rel(v.result.document.path))},"
-                f"line={v.result.document.origin_line or 1},title=mt-auditor gate::"
-                f"{_gh_data(v.key + ' failed the quality gate: ' + '; '.join(v.reasons))}"
-            )
-    return "".join(line + "\n" for line in lines)
+    """GitHub Actions workflow commands within GitHub's per-step limits (see :mod:`auditor.io.github`)."""
+    from auditor.io import github as gh
+
+    return gh.render(gate)

@@ -2,13 +2,14 @@
 
 Resources are used from where they are installed, never copied into the repo:
 
-* **Ding** German–English dictionary (Debian ``trans-de-en``, ``/usr/share/trans/de-en``).
+* **Ding** German–English dictionary (Debian ``trans-de-en``, ``/usr/share/trans/de-en``; the
+  other places in :data:`DING_PATHS`, or ``$AUDITOR_DING``).
   Parsed once into a compiled SQLite cache file in the user cache directory, keyed by
   the SHA-256 of the source file; later runs open it in milliseconds and look terms up
   on demand (memoised), so start-up does not pay for 900k entries.
-* **Hunspell** German dictionary (Debian ``hunspell-de-de``) through the ``hunspell``
-  binding (needs ``libhunspell-dev`` to build); ``spylls`` (pure Python, ~250x slower)
-  is a fallback if the binding is absent.
+* **Hunspell** German dictionary (Debian ``hunspell-de-de``, or any of :data:`HUNSPELL_DIRS`,
+  ``$DICPATH``, ``$AUDITOR_HUNSPELL_DIR``) through the ``hunspell`` C binding where it builds
+  (the ``fast`` extra); ``spylls`` (pure Python, ~250x slower, a core dependency) otherwise.
 * **wordfreq** (German and English word frequencies), **simplemma** (lemmas),
   **HanTa** (German POS tagger) and **lingua** (language identification) are optional
   and off by default: measured, they cost start-up time without changing findings.
@@ -42,14 +43,50 @@ from auditor.resources import cache_dir as _cache_dir
 
 log = logging.getLogger(__name__)
 
-DING_PATHS = ("/usr/share/trans/de-en",)
-HUNSPELL_DIRS = ("/usr/share/hunspell", "/usr/share/myspell", "/usr/share/myspell/dicts")
+#: where the Ding file is looked for ($AUDITOR_DING, when set, replaces them): Debian's
+#: trans-de-en, /usr/local and Homebrew prefixes, and the per-user data folders
+DING_PATHS = (
+    "/usr/share/trans/de-en",
+    "/usr/local/share/trans/de-en",
+    "/opt/homebrew/share/trans/de-en",
+    "~/.local/share/trans/de-en",
+    "~/.local/share/mt-auditor/de-en.txt",
+    "~/Library/Application Support/mt-auditor/de-en.txt",
+)
+#: where Hunspell dictionaries are looked for after $DICPATH ($AUDITOR_HUNSPELL_DIR, when set,
+#: replaces them all): Debian/Fedora, /usr/local and Homebrew, the user's and macOS's
+#: spelling folders, and LibreOffice's bundled German dictionary on Linux and macOS
+HUNSPELL_DIRS = (
+    "/usr/share/hunspell",
+    "/usr/share/myspell",
+    "/usr/share/myspell/dicts",
+    "/usr/local/share/hunspell",
+    "/opt/homebrew/share/hunspell",
+    "~/.local/share/hunspell",
+    "~/Library/Spelling",
+    "/Library/Spelling",
+    "/usr/lib/libreoffice/share/extensions/dict-de",
+    "/opt/libreoffice/share/extensions/dict-de",
+    "/Applications/LibreOffice.app/Contents/Resources/extensions/dict-de",
+)
 HUNSPELL_LANG = "de_DE"
+#: file names of the German dictionary: Hunspell's, and LibreOffice's dict-de extension's
+HUNSPELL_NAMES = ("{lang}", "{lang}_frami")
 
-INSTALL_DING = "sudo apt-get install trans-de-en"
-INSTALL_HUNSPELL_DICT = "sudo apt-get install hunspell-de-de"
-INSTALL_HUNSPELL = "sudo apt-get install libhunspell-dev && pip install hunspell   (or: make setup)"
-INSTALL_PIP = "pip install {}   (or: make setup)"
+DING_URL = "https://ftp.tu-chemnitz.de/pub/Local/urz/ding/de-en/de-en.txt.gz"
+HUNSPELL_DICT_URL = "https://github.com/LibreOffice/dictionaries/tree/master/de"
+INSTALL_DING = (
+    "sudo apt-get install trans-de-en   (elsewhere: download "
+    f"{DING_URL}, gunzip it and set AUDITOR_DING=/path/to/de-en.txt)"
+)
+INSTALL_HUNSPELL_DICT = (
+    "sudo apt-get install hunspell-de-de   (elsewhere: copy de_DE_frami.dic and .aff from "
+    f"{HUNSPELL_DICT_URL} into ~/.local/share/hunspell or ~/Library/Spelling, or set AUDITOR_HUNSPELL_DIR)"
+)
+INSTALL_HUNSPELL = "pip install spylls   (pure Python; or pip install 'mt-auditor[fast]' for the C binding)"
+INSTALL_PIP = "pip install {}"
+#: the last resort every lexical error names: the rules engine needs no resources
+WITHOUT_DICTIONARIES = "or run without dictionaries: --engine rules"
 
 #: bump when the compiled format or the parser changes
 DING_CACHE_FORMAT = 7
@@ -63,12 +100,21 @@ MAX_TERM_WORDS = 6
 
 
 def find_ding() -> Path | None:
-    """The Ding data file: ``$AUDITOR_DING`` if set (and only that), else the Debian path."""
+    """The Ding data file: ``$AUDITOR_DING`` if set (and only that), else the first of DING_PATHS."""
     env = os.environ.get("AUDITOR_DING")
     for p in [env] if env else list(DING_PATHS):
-        if p and Path(p).is_file():
-            return Path(p)
+        if p and Path(p).expanduser().is_file():
+            return Path(p).expanduser()
     return None
+
+
+def ding_looked_in() -> str:
+    """Where :func:`find_ding` looked, for messages (``AUDITOR_DING=/x: no such file``)."""
+    env = os.environ.get("AUDITOR_DING")
+    if env:
+        what = "is a directory, not the de-en file" if Path(env).expanduser().is_dir() else "no such file"
+        return f"AUDITOR_DING={env}: {what}"
+    return "looked in " + ", ".join(DING_PATHS) + " (set AUDITOR_DING to the file)"
 
 
 _ANNOT_RE = re.compile(r"\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|<[^>]*>|/[^/\s][^/]*/(?=\s|$|;)")
@@ -479,10 +525,10 @@ def load_ding(cache_dir: str | os.PathLike[str] | None = None, path: str | None 
     """
     src = Path(path) if path else find_ding()
     if src is None or not src.is_file():
+        where = f"{src}: no such file" if path else ding_looked_in()
         raise ResourceMissing(
-            f"the Ding German-English dictionary is not installed "
-            f"(looked in {os.environ.get('AUDITOR_DING') or ', '.join(DING_PATHS)}); "
-            f"install it with: {INSTALL_DING}"
+            f"the Ding German-English dictionary is not installed ({where}); "
+            f"install it with: {INSTALL_DING}; {WITHOUT_DICTIONARIES}"
         )
     cdir = _cache_dir(cache_dir)
     sha = _file_sha256(src, cdir / "ding-hashes.json")
@@ -518,7 +564,7 @@ def ding_status(cache_dir: str | os.PathLike[str] | None = None) -> ResourceStat
         version=version,
         path=str(p) if p else None,
         install=None if p else INSTALL_DING,
-        note=_cache_note(p, cache_dir) if p else None,
+        note=_cache_note(p, cache_dir) if p else ding_looked_in(),
     )
 
 
@@ -542,12 +588,29 @@ def _cache_note(src: Path, cache_dir: str | os.PathLike[str] | None) -> str:
 def find_hunspell_dict(lang: str = HUNSPELL_LANG) -> Path | None:
     """Base path (without extension) of the Hunspell dictionary for ``lang``
     (in ``$AUDITOR_HUNSPELL_DIR`` if set, and only there)."""
-    env = os.environ.get("AUDITOR_HUNSPELL_DIR")
-    for d in [env] if env else list(HUNSPELL_DIRS):
-        base = Path(d) / lang
-        if base.with_suffix(".dic").is_file() and base.with_suffix(".aff").is_file():
-            return base
+    for d in _hunspell_dirs():
+        for name in HUNSPELL_NAMES:
+            base = Path(d).expanduser() / name.format(lang=lang)
+            if Path(f"{base}.dic").is_file() and Path(f"{base}.aff").is_file():
+                return base
     return None
+
+
+def _hunspell_dirs() -> list[str]:
+    env = os.environ.get("AUDITOR_HUNSPELL_DIR")
+    if env:
+        return [env]
+    dicpath = [d for d in os.environ.get("DICPATH", "").split(os.pathsep) if d]  # Hunspell's own variable
+    return dicpath + list(HUNSPELL_DIRS)
+
+
+def hunspell_looked_in(lang: str = HUNSPELL_LANG) -> str:
+    """Where :func:`find_hunspell_dict` looked, for messages."""
+    env = os.environ.get("AUDITOR_HUNSPELL_DIR")
+    if env:
+        what = "no such directory" if not Path(env).expanduser().is_dir() else f"no {lang}.dic/.aff in it"
+        return f"AUDITOR_HUNSPELL_DIR={env}: {what}"
+    return f"no {lang}.dic/.aff in " + ", ".join(_hunspell_dirs()) + " (set AUDITOR_HUNSPELL_DIR to the folder)"
 
 
 class Speller:
@@ -560,7 +623,7 @@ class Speller:
         try:
             import hunspell  # type: ignore[import-not-found]
 
-            h = hunspell.HunSpell(str(base.with_suffix(".dic")), str(base.with_suffix(".aff")))
+            h = hunspell.HunSpell(f"{base}.dic", f"{base}.aff")
             self._check: Callable[[str], bool] = h.spell
             self._suggest: Callable[[str], list[str]] = h.suggest
             self.backend = "hunspell"
@@ -600,8 +663,8 @@ def load_speller() -> Speller:
     base = find_hunspell_dict()
     if base is None:
         raise ResourceMissing(
-            f"the German Hunspell dictionary ({HUNSPELL_LANG}.dic/.aff) is not installed; "
-            f"install it with: {INSTALL_HUNSPELL_DICT}"
+            f"the German Hunspell dictionary ({HUNSPELL_LANG}.dic/.aff) is not installed "
+            f"({hunspell_looked_in()}); install it with: {INSTALL_HUNSPELL_DICT}; {WITHOUT_DICTIONARIES}"
         )
     if _version("hunspell") is None and _version("spylls") is None:
         raise ResourceMissing(
@@ -615,7 +678,7 @@ def hunspell_dict_status() -> ResourceStatus:
     version = None
     if base:
         try:
-            with open(base.with_suffix(".aff"), encoding="utf-8", errors="replace") as fh:
+            with open(f"{base}.aff", encoding="utf-8", errors="replace") as fh:
                 for line in fh:
                     if line.startswith("# Version:"):
                         version = line.split(":", 1)[1].strip()
@@ -626,8 +689,9 @@ def hunspell_dict_status() -> ResourceStatus:
         name=f"Hunspell dictionary {HUNSPELL_LANG} (hunspell-de-de)",
         found=base is not None,
         version=version,
-        path=str(base.with_suffix(".dic")) if base else None,
+        path=f"{base}.dic" if base else None,
         install=None if base else INSTALL_HUNSPELL_DICT,
+        note=None if base else hunspell_looked_in(),
     )
 
 
@@ -644,7 +708,9 @@ def hunspell_binding_status() -> ResourceStatus:
             found=True,
             version=f"spylls {sv}",
             path=_module_path("spylls"),
-            note="using the pure-Python fallback spylls (~250x slower); " + INSTALL_HUNSPELL,
+            note="using the pure-Python fallback spylls (~250x slower); for the C binding: "
+            "pip install 'mt-auditor[fast]' (needs libhunspell's headers: apt-get install libhunspell-dev, "
+            "brew install hunspell)",
         )
     return ResourceStatus(name="hunspell (Python binding)", found=False, install=INSTALL_HUNSPELL)
 
@@ -1090,8 +1156,10 @@ def load_resources(cache_dir: str | os.PathLike[str] | None = None) -> LexicalRe
     """Load every required resource; raise ResourceMissing listing all that are absent."""
     missing = [s for s in statuses(cache_dir) if not s.found and "(optional)" not in s.name]
     if missing:
-        lines = "; ".join(f"{s.name}: {s.install}" for s in missing)
-        raise ResourceMissing(f"lexical engine: missing resource(s): {lines}")
+        lines = "; ".join(
+            f"{s.name}" + (f" [{s.note}]" if s.note else "") + f": {s.install}" for s in missing
+        )
+        raise ResourceMissing(f"lexical engine: missing resource(s): {lines}; {WITHOUT_DICTIONARIES}")
     ding = load_ding(cache_dir)
     speller = load_speller()
     return LexicalResources(

@@ -209,7 +209,7 @@ def install_commands(model_dir: str | os.PathLike[str] | None = None) -> list[st
     return [
         "auditor models download            # into the Hugging Face cache",
         "auditor models download --dir DIR  # then pass --model-dir DIR or set AUDITOR_MODELS=DIR",
-        "auditor score FILE --engine neural --allow-download   # let the engine fetch them once",
+        "add --allow-download to the command (score, gate or eval)   # let the engine fetch them once",
     ]
 
 
