@@ -133,3 +133,96 @@ def test_gate_table_sorts(page_factory, tmp_path: Path) -> None:
     assert scores() == sorted(scores())
     page.click("table.gate th:nth-child(2)")
     assert scores() == sorted(scores(), reverse=True)
+
+
+# --------------------------------------------------------------------------- code points, signature, gate
+
+ASTRAL = "🙂 Er hat gesagt dass das Meeting ist gewesen sehr gut. Das 𝔘nd e\u0301r 🙂 war gut, sagte 𝔘lrich."
+
+
+def _astral_result():
+    """The pipeline's own findings on ASTRAL plus two overlapping ones on astral and combining characters.
+
+    Offsets are code points: in JavaScript (UTF-16) every astral character before a span
+    shifts it by one, so a page that counted in UTF-16 would highlight the wrong text.
+    """
+    import dataclasses
+
+    from auditor.types import Finding
+
+    pipeline = Pipeline(create_engines(["rules"], {}), Weights())
+    result = pipeline.run(Document(path="astral.txt", text=ASTRAL))
+
+    def at(needle: str, severity: str, k: int) -> Finding:
+        start = ASTRAL.index(needle)
+        return Finding(start, start + len(needle), 1, start + 1, needle, "fluency", severity,  # type: ignore[arg-type]
+                       0.5, f"test.probe{k}", f"probe {k} on {needle!r}")
+
+    extra = (at("𝔘nd e\u0301r", "major", 1), at("e\u0301r 🙂", "minor", 2), at("𝔘lrich", "critical", 3))
+    findings = tuple(sorted(result.findings + extra, key=lambda f: (f.start, f.end, f.detector)))
+    return dataclasses.replace(result, findings=findings), pipeline.signature
+
+
+def test_offsets_are_code_points_in_markup() -> None:
+    result, signature = _astral_result()
+    page = render_score_html([result], signature)
+    assert '<mark id="d0-f' in page
+    # the astral and combining characters are inside the highlight, not beside it
+    assert "𝔘lrich</mark>" in page
+
+
+def test_signature_and_totals_in_score_and_gate_headers() -> None:
+    from auditor.config import Config
+    from auditor.gate import decide
+    from auditor.io.html import render_gate_html
+
+    result, signature = _astral_result()
+    for page in (render_score_html([result], signature), render_gate_html(decide([result], Config()))):
+        header = page.split('<div class="filters">')[0]
+        assert f'<span class="signature">{signature}</span>' in header.replace("&#x27;", "'")
+        assert "critical 1" in header and "major 1" in header
+        assert "fluency" in header
+        assert "rules" in header.split('class="engines">')[1].split("<")[0]
+
+
+@browser
+@needs_chromium
+def test_highlight_text_equals_finding_text_on_astral_and_combining(page_factory, tmp_path: Path) -> None:
+    result, signature = _astral_result()
+    out = tmp_path / "astral.html"
+    out.write_text(render_score_html([result], signature), encoding="utf-8")
+    page, _ = page_factory(out)
+    assert len(result.findings) >= 3
+    for k, f in enumerate(result.findings):
+        parts = page.locator(f'[id="d0-f{k}"], [data-part="d0-f{k}"]').all_text_contents()
+        assert "".join(parts) == f.text, (k, f.text)
+        assert "".join(parts) == ASTRAL[f.start:f.end]
+
+
+def _gate_page(tmp_path: Path, text: str) -> Path:
+    feed = tmp_path / "feed.jsonl"
+    lines = [{"id": "xss", "mt_de": text}, {"id": "ok", "mt_de": "Das ist gut."}]
+    feed.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8")
+    out = tmp_path / "gate.html"
+    r = _cli("gate", str(feed), "--html", str(out), "-q", "--engine", "rules", "--isolated")
+    assert r.returncode in (0, 1), r.stderr
+    return out
+
+
+def test_gate_page_carries_the_pipeline_signature(tmp_path: Path) -> None:
+    page = _gate_page(tmp_path, "Das ist gut.").read_text(encoding="utf-8")
+    sig = page.split('<span class="signature">')[1].split("</span>")[0]
+    assert sig.startswith("auditor:") and "|engines:rules" in sig and "|weights:" in sig
+
+
+@browser
+@needs_chromium
+def test_xss_probe_stays_inert_on_gate_page(page_factory, tmp_path: Path) -> None:
+    out = _gate_page(tmp_path, XSS)
+    page, requests = page_factory(out)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    page.locator('table.gate a[href="#d0"]').click()
+    assert page.locator("a:has-text('klick')").count() == 0  # the link is text, not an element
+    assert "<script>window.__pwned=1</script>" in page.locator("#d0 .text").text_content()
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert all(u.startswith("file://") for u in requests), requests

@@ -330,25 +330,41 @@ def _engines(signature: str) -> str:
     return ""
 
 
+def _summary(findings: Sequence[dict[str, Any]], engines: str, signature: str) -> str:
+    """The page header's totals: counts by severity and by category, the engines, the signature."""
+    sev = Counter(f["severity"] for f in findings)
+    cat = Counter(f["category"] for f in findings)
+    return (
+        '<div class="summary"><p>findings ' + " · ".join(f"{s} {sev[s]}" for s in reversed(SEVERITIES)) + "</p>"
+        "<p>" + (" · ".join(f"{escape(c)} {n}" for c, n in sorted(cat.items())) or "no findings") + "</p>"
+        f'<p class="meta">engines <span class="engines">{escape(engines)}</span> · signature '
+        f'<span class="signature">{escape(signature)}</span></p></div>'
+    )
+
+
 def render_score_html(results: Sequence[DocumentResult], signature: str) -> str:
     """``auditor score --format html``: every document, every finding highlighted in place."""
     docs = [document_json(r) for r in results]
     findings = [f for d in docs for f in d["findings"]]
     engines = _engines(signature)
-    body = ["<h1>mt-auditor report</h1>", _filters(findings)]
+    body = ["<h1>mt-auditor report</h1>", _summary(findings, engines, signature), _filters(findings)]
     body.extend(_document(f"d{i}", d, r.document.text, engines, signature)
                 for i, (d, r) in enumerate(zip(docs, results)))
     body.append(_explain(sorted({f["detector"] for f in findings})))
     return _page("mt-auditor report", "".join(body))
 
 
-def render_gate_html(decision: Any, signature: str) -> str:
+def render_gate_html(decision: Any, signature: str | None = None) -> str:
     """``auditor gate --html``: a sortable table of every document, failing first, then details.
 
     Passing documents' details are collapsed (``<details>``), so a 10,000-item feed stays usable.
-    ``decision`` is an :class:`auditor.gate.GateResult`.
+    ``decision`` is an :class:`auditor.gate.GateResult`. ``signature`` defaults to the one the
+    pipeline stamped on the results (the full one, with resource versions and weights), since
+    the gate builds its pipelines in worker processes and the CLI never sees them.
     """
     verdicts = list(decision.verdicts)
+    if signature is None:
+        signature = " ; ".join(sorted({v.result.signature for v in verdicts}))
     order = sorted(range(len(verdicts)), key=lambda i: (verdicts[i].passed, i))
     docs = {i: document_json(verdicts[i].result) for i in order}
     findings = [f for d in docs.values() for f in d["findings"]]
@@ -369,7 +385,8 @@ def render_gate_html(decision: Any, signature: str) -> str:
         )
     table = (
         f"<h1>mt-auditor gate: {status}</h1><p>{len(verdicts)} documents, {len(decision.failed)} failing</p>"
-        '<table class="gate"><thead><tr><th>document</th><th>score</th><th>critical</th><th>major</th>'
+        + _summary(findings, engines, signature)
+        +         '<table class="gate"><thead><tr><th>document</th><th>score</th><th>critical</th><th>major</th>'
         "<th>minor</th><th>accepted by baseline</th><th>result</th><th>reason</th></tr></thead><tbody>"
         + "".join(rows)
         + "</tbody></table>"
