@@ -226,3 +226,40 @@ def test_xss_probe_stays_inert_on_gate_page(page_factory, tmp_path: Path) -> Non
     assert "<script>window.__pwned=1</script>" in page.locator("#d0 .text").text_content()
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert all(u.startswith("file://") for u in requests), requests
+
+
+DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+
+
+@browser
+@needs_chromium
+@pytest.mark.skipif(not DEV.exists(), reason=f"shared data absent: {DEV}")
+def test_hovering_a_german_word_lights_its_aligned_source_word(page_factory, tmp_path: Path) -> None:
+    from auditor.errors import ResourceMissing
+
+    rec = json.loads(DEV.read_text(encoding="utf-8").splitlines()[0])
+    try:
+        pipeline = Pipeline(create_engines(["rules", "lexical"], {}), Weights())
+    except ResourceMissing as exc:
+        pytest.skip(f"lexical engine unavailable: {exc}")
+    result = pipeline.run(Document(path="dev.jsonl", text=rec["mt_de"], source=rec["source_en"], id=rec["id"]))
+    out = tmp_path / "align.html"
+    out.write_text(render_score_html([result], pipeline.signature), encoding="utf-8")
+    page, requests = page_factory(out)
+    box = page.locator(".align").first
+    page.locator("details.saw summary").first.click()
+    pairs = [tuple(int(x) for x in p.split("-")) for p in box.get_attribute("data-al").split()]
+    de_i, en_i = pairs[len(pairs) // 2]
+    de_word = box.locator(".ws[lang=de] > span").nth(de_i)
+    en_word = box.locator(".ws[lang=en] > span").nth(en_i)
+    ann = result.segments[0].annotations["lexical"]
+    assert de_word.text_content() == ann["target_words"][de_i]
+    assert en_word.text_content() == ann["source_words"][en_i]
+    assert "lit" not in (en_word.get_attribute("class") or "")
+    de_word.hover()
+    assert "lit" in (en_word.get_attribute("class") or "")
+    lit = box.locator(".ws[lang=en] > span.lit").count()
+    assert lit == sum(1 for d, _e in pairs if d == de_i)  # exactly the aligned words, no others
+    page.mouse.move(0, 0)
+    assert box.locator("span.lit").count() == 0
+    assert all(u.startswith("file://") for u in requests), requests

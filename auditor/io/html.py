@@ -28,6 +28,7 @@ h1{font-size:1.3rem}h2{font-size:1.1rem;margin-top:2rem}
 .meta{color:#444;font-size:.85rem;word-break:break-all}
 .strip{display:flex;gap:1px;height:18px;margin:.5rem 0}
 .strip a{flex:1;min-width:2px}
+.c0{background:#ddd}.c1{background:#e53935}.c2{background:#ff9800}.c3{background:#cddc39}.c4{background:#4caf50}
 .text{white-space:pre-wrap;border:1px solid #ccc;padding:.75rem;background:#fff}
 mark.f{background:none;color:inherit;text-underline-offset:3px;text-decoration-thickness:2px;
   text-decoration-line:underline;cursor:help}
@@ -42,7 +43,8 @@ mark.f.empty::after{content:"\\2038"}
 .seg .sc{font-size:.7rem;color:#555;vertical-align:super;margin-left:2px}
 ul.findings{font-size:.85rem}li.off,.hidden{display:none}
 details.saw{font-size:.85rem;margin:.25rem 0}
-.w.lit{background:#9cf}
+.ws>span.lit{background:#9cf}
+section.doc{content-visibility:auto;contain-intrinsic-size:auto 20rem}
 #tip{position:absolute;display:none;max-width:28rem;background:#222;color:#fff;padding:.5rem;
   border-radius:4px;font-size:.8rem;z-index:10}
 table{border-collapse:collapse;font-size:.85rem}td,th{border:1px solid #ccc;padding:2px 6px}
@@ -61,10 +63,13 @@ function hide(){tip.style.display='none';}
 document.addEventListener('mouseover',show);document.addEventListener('focusin',show);
 document.addEventListener('mouseout',function(e){if(e.target.closest&&e.target.closest('mark.f'))hide();});
 document.addEventListener('focusout',hide);
-document.addEventListener('mouseover',function(e){var w=e.target.closest('.w[data-a]');if(!w)return;
- w.dataset.a.split(' ').forEach(function(id){var t=document.getElementById(id);if(t)t.classList.add('lit');});});
-document.addEventListener('mouseout',function(e){var w=e.target.closest('.w[data-a]');if(!w)return;
- w.dataset.a.split(' ').forEach(function(id){var t=document.getElementById(id);if(t)t.classList.remove('lit');});});
+function align(e,on){var w=e.target.closest&&e.target.closest('.ws>span');if(!w)return;
+ var ws=w.parentNode,box=ws.closest('.align'),de=ws.lang==='de',i=Array.prototype.indexOf.call(ws.children,w);
+ var other=box.querySelector(de?'.ws[lang=en]':'.ws[lang=de]').children;
+ box.dataset.al.split(' ').forEach(function(pr){var ab=pr.split('-'),a=+ab[0],b=+ab[1];
+  if((de?a:b)===i){var t=other[de?b:a];if(t)t.classList.toggle('lit',on);}});}
+document.addEventListener('mouseover',function(e){align(e,true);});
+document.addEventListener('mouseout',function(e){align(e,false);});
 function apply(){
  var sev={},cat=document.getElementById('f-cat').value,det=document.getElementById('f-det').value;
  document.querySelectorAll('input[data-sev]').forEach(function(c){sev[c.dataset.sev]=c.checked;});
@@ -90,16 +95,17 @@ def _attr(value: object) -> str:
     return escape(str(value), quote=True)
 
 
-def _score_color(score: float | None) -> str:
+def _score_class(score: float | None) -> str:
+    """The strip colour of a sentence score, as a class (``.strip .c0`` … ``.c4`` in :data:`CSS`)."""
     if score is None:
-        return "#ddd"
+        return "c0"
     if score >= 90:
-        return "#4caf50"
+        return "c4"
     if score >= 70:
-        return "#cddc39"
+        return "c3"
     if score >= 40:
-        return "#ff9800"
-    return "#e53935"
+        return "c2"
+    return "c1"
 
 
 @dataclass(frozen=True)
@@ -169,15 +175,12 @@ def _explain(detector_ids: Sequence[str]) -> str:
     return "".join(parts)
 
 
-def _words(prefix: str, words: Sequence[str], links: dict[int, list[str]]) -> str:
-    out = []
-    for i, w in enumerate(words):
-        a = f' data-a="{_attr(" ".join(links[i]))}"' if i in links else ""
-        out.append(f'<span class="w" id="{prefix}{i}"{a}>{escape(w)}</span>')
-    return " ".join(out)
+def _words(lang: str, words: Sequence[str]) -> str:
+    """One side of an alignment: a word per element, found by position (no ids, to keep big pages small)."""
+    return f'<div class="ws" lang="{lang}">' + " ".join(f"<span>{escape(w)}</span>" for w in words) + "</div>"
 
 
-def _saw(did: str, seg: dict[str, Any]) -> str:
+def _saw(seg: dict[str, Any]) -> str:
     """What the engines saw for one sentence: gloss, back-translation, round trip, alignment."""
     rows: list[str] = []
     lex = seg.get("lexical") or {}
@@ -191,24 +194,32 @@ def _saw(did: str, seg: dict[str, Any]) -> str:
     for name, ann, de_key, en_key in (("lexical", lex, "target_words", "source_words"),
                                       ("neural", neu, "de_words", "en_words")):
         if ann.get(de_key) and ann.get(en_key) and "alignment" in ann:
-            pre = f"{did}-s{seg['index']}-{name}"
-            de_links: dict[int, list[str]] = {}
-            en_links: dict[int, list[str]] = {}
-            for d, e in ann["alignment"]:
-                de_links.setdefault(d, []).append(f"{pre}-e{e}")
-                en_links.setdefault(e, []).append(f"{pre}-d{d}")
+            pairs = " ".join(f"{int(d)}-{int(e)}" for d, e in ann["alignment"])
             rows.append(
-                f'<div class="align"><b>{name} alignment</b><div lang="de">'
-                f"{_words(pre + '-d', ann[de_key], de_links)}</div><div lang=\"en\">"
-                f"{_words(pre + '-e', ann[en_key], en_links)}</div></div>"
+                f'<div class="align" data-al="{pairs}"><b>{name} alignment</b>'
+                f"{_words('de', ann[de_key])}{_words('en', ann[en_key])}</div>"
             )
     if not rows:
         return ""
     return f'<details class="saw"><summary>what the engines saw</summary>{"".join(rows)}</details>'
 
 
-def _document(did: str, data: dict[str, Any], text: str, engines: str, signature: str, open_: bool = True) -> str:
-    """One document's section: header, sentence strip, highlighted text, per-sentence lists."""
+def _document(
+    did: str,
+    data: dict[str, Any],
+    text: str,
+    engines: str,
+    signature: str | None,
+    open_: bool = True,
+    engines_view: bool = True,
+) -> str:
+    """One document's section: header, sentence strip, highlighted text, per-sentence lists.
+
+    ``open_=False`` collapses everything below the header; ``engines_view=False`` leaves out
+    "what the engines saw" (gloss, back-translation, alignment), the bulk of a page: the gate
+    page drops it for passing documents so that a 10,000-item feed stays a file a browser opens.
+    ``signature=None``: the document has the page header's engines and signature (said once there).
+    """
     findings = data["findings"]
     segments = data["segments"]
     sev = Counter(f["severity"] for f in findings)
@@ -221,13 +232,15 @@ def _document(did: str, data: dict[str, Any], text: str, engines: str, signature
         + " · ".join(f"{s} {sev[s]}" for s in reversed(SEVERITIES))
         + "</p>",
         "<p>" + (" · ".join(f"{escape(c)} {n}" for c, n in sorted(cat.items())) or "no findings") + "</p>",
-        f'<p class="meta">engines {escape(engines)} · signature {escape(signature)}</p>',
+        f'<p class="meta">engines {escape(engines)} · signature {escape(signature)}</p>'
+        if signature is not None
+        else '<p class="meta"><a href="#summary">engines and signature as above</a></p>',
         '<nav class="strip" aria-label="sentences">',
     ]
     for seg in segments:
         if seg["kind"] == "sentence":
             head.append(
-                f'<a href="#{did}-s{seg["index"]}" style="background:{_score_color(seg["score"])}" '
+                f'<a href="#{did}-s{seg["index"]}" class="{_score_class(seg["score"])}" '
                 f'title="sentence {seg["index"] + 1}: {seg["score"]:.1f}"></a>'
             )
     head.append("</nav>")
@@ -281,7 +294,7 @@ def _document(did: str, data: dict[str, Any], text: str, engines: str, signature
                 f"<code>{escape(f['detector'])}</code> “{escape(f['text'])}”: {escape(f['message'])}{fix} "
                 f'<a href="#x-{_attr(f["detector"])}">explain</a></li>'
             )
-        saw = _saw(did, seg)
+        saw = _saw(seg) if engines_view else ""
         if not items and not saw:
             rows.append(f'<div class="segrow"><a href="#{did}-s{seg["index"]}">sentence {seg["index"] + 1}</a> '
                         f'score {seg["score"]:.1f}</div>')
@@ -335,7 +348,7 @@ def _summary(findings: Sequence[dict[str, Any]], engines: str, signature: str) -
     sev = Counter(f["severity"] for f in findings)
     cat = Counter(f["category"] for f in findings)
     return (
-        '<div class="summary"><p>findings ' + " · ".join(f"{s} {sev[s]}" for s in reversed(SEVERITIES)) + "</p>"
+        '<div class="summary" id="summary"><p>findings ' + " · ".join(f"{s} {sev[s]}" for s in reversed(SEVERITIES)) + "</p>"
         "<p>" + (" · ".join(f"{escape(c)} {n}" for c, n in sorted(cat.items())) or "no findings") + "</p>"
         f'<p class="meta">engines <span class="engines">{escape(engines)}</span> · signature '
         f'<span class="signature">{escape(signature)}</span></p></div>'
@@ -392,7 +405,9 @@ def render_gate_html(decision: Any, signature: str | None = None) -> str:
         + "</tbody></table>"
     )
     body = [table, _filters(findings)]
-    body.extend(_document(f"d{i}", docs[i], verdicts[i].result.document.text, engines, signature,
-                          open_=not verdicts[i].passed) for i in order)
+    one = len({v.result.signature for v in verdicts}) == 1 and verdicts[0].result.signature == signature
+    body.extend(_document(f"d{i}", docs[i], verdicts[i].result.document.text, engines,
+                          None if one else verdicts[i].result.signature,
+                          open_=not verdicts[i].passed, engines_view=not verdicts[i].passed) for i in order)
     body.append(_explain(sorted({f["detector"] for f in findings})))
     return _page("mt-auditor gate", "".join(body))
