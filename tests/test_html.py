@@ -263,3 +263,36 @@ def test_hovering_a_german_word_lights_its_aligned_source_word(page_factory, tmp
     page.mouse.move(0, 0)
     assert box.locator("span.lit").count() == 0
     assert all(u.startswith("file://") for u in requests), requests
+
+
+@browser
+@needs_chromium
+@pytest.mark.skipif(not DEV.exists(), reason=f"shared data absent: {DEV}")
+def test_gate_page_failing_first_linked_and_sorted_by_any_column(page_factory, tmp_path: Path) -> None:
+    feed = tmp_path / "dev80.jsonl"
+    feed.write_text("".join(DEV.read_text(encoding="utf-8").splitlines(keepends=True)[:80]), encoding="utf-8")
+    out = tmp_path / "gate.html"
+    r = _cli("gate", str(feed), "--html", str(out), "-q", "--engine", "rules", "--isolated", "--min-score", "99")
+    assert r.returncode == 1, r.stderr
+    page, _ = page_factory(out)
+    results = page.locator("table.gate tbody td.st").all_text_contents()
+    assert "FAIL" in results and "pass" in results
+    assert results == sorted(results, key=lambda x: x != "FAIL")  # failing first
+    # each row links to its document's section; failing ones open, passing ones collapsed
+    for row in page.locator("table.gate tbody tr").all()[:3] + page.locator("table.gate tbody tr").all()[-3:]:
+        target = row.locator("a").get_attribute("href")
+        section = page.locator(f"section{target}")
+        assert section.count() == 1
+        assert target[1:] in section.get_attribute("id")
+        failing = row.locator("td.st").text_content() == "FAIL"
+        assert section.locator(".text").is_visible() == failing
+    row = page.locator("table.gate tbody tr").first
+    row.locator("a").click()
+    assert page.evaluate("location.hash") == row.locator("a").get_attribute("href")
+    # sort by the document column (text) and by the result column
+    page.click("table.gate th:nth-child(1)")
+    names = page.locator("table.gate tbody tr td:nth-child(1)").all_text_contents()
+    assert len(set(names)) == len(names) > 1
+    assert page.evaluate("ns => ns.every((n, i) => i === 0 || ns[i - 1].localeCompare(n) <= 0)", names)
+    page.click("table.gate th:nth-child(7)")
+    assert page.locator("table.gate tbody td.st").all_text_contents()[0] == "FAIL"

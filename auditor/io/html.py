@@ -84,9 +84,10 @@ document.querySelectorAll('.filters input,.filters select').forEach(function(c){
 document.querySelectorAll('table.gate th').forEach(function(th,col){th.addEventListener('click',function(){
  var tb=th.closest('table').tBodies[0],rows=Array.prototype.slice.call(tb.rows),
   asc=th.dataset.dir!=='asc';th.dataset.dir=asc?'asc':'desc';
- rows.sort(function(a,b){var x=a.cells[col].dataset.v,y=b.cells[col].dataset.v;
-  var nx=parseFloat(x),ny=parseFloat(y);var c=(isNaN(nx)||isNaN(ny))?x.localeCompare(y):nx-ny;return asc?c:-c;});
- rows.forEach(function(r){tb.appendChild(r);});});});
+ var keyed=rows.map(function(r){var c=r.cells[col],v=c.dataset.v===undefined?c.textContent:c.dataset.v;
+  return {r:r,v:v,n:parseFloat(v)};});
+ keyed.sort(function(a,b){var c=(isNaN(a.n)||isNaN(b.n))?a.v.localeCompare(b.v):a.n-b.n;return asc?c:-c;});
+ var frag=document.createDocumentFragment();keyed.forEach(function(k){frag.appendChild(k.r);});tb.appendChild(frag);});});
 })();
 """
 
@@ -390,11 +391,12 @@ def render_gate_html(decision: Any, signature: str | None = None) -> str:
         reason = "; ".join(v.reasons)
         st = "pass" if v.passed else "FAIL"
         rows.append(
-            f'<tr class="{"pass" if v.passed else "fail"}"><td data-v="{_attr(v.key)}"><a href="#d{i}">'
+            # a cell sorts by its text; data-v only where the text is rounded (the score)
+            f'<tr class="{"pass" if v.passed else "fail"}"><td><a href="#d{i}">'
             f"{escape(v.key)}</a></td><td data-v=\"{v.score:.4f}\">{v.score:.1f}</td>"
-            + "".join(f'<td data-v="{c.get(s, 0)}">{c.get(s, 0)}</td>' for s in reversed(SEVERITIES))
-            + f'<td data-v="{sum(v.accepted)}">{sum(v.accepted)}</td>'
-            f'<td class="st" data-v="{st}">{st}</td><td data-v="{_attr(reason)}">{escape(reason)}</td></tr>'
+            + "".join(f"<td>{c.get(s, 0)}</td>" for s in reversed(SEVERITIES))
+            + f"<td>{sum(v.accepted)}</td>"
+            f'<td class="st">{st}</td><td>{escape(reason)}</td></tr>'
         )
     table = (
         f"<h1>mt-auditor gate: {status}</h1><p>{len(verdicts)} documents, {len(decision.failed)} failing</p>"
