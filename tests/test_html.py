@@ -172,17 +172,27 @@ def test_offsets_are_code_points_in_markup() -> None:
 
 
 def test_signature_and_totals_in_score_and_gate_headers() -> None:
+    import dataclasses
+
     from auditor.config import Config
     from auditor.gate import decide
     from auditor.io.html import render_gate_html
 
     result, signature = _astral_result()
-    for page in (render_score_html([result], signature), render_gate_html(decide([result], Config()))):
+    other = dataclasses.replace(result, document=dataclasses.replace(result.document, path="b.txt"))
+    one = render_score_html([result], signature)
+    doc_header = one.split('<nav class="strip"')[0].split('<section class="doc"')[1]
+    assert f"signature {signature}" in doc_header
+    assert "critical 1 · major 1" in doc_header and "fluency" in doc_header
+    assert "rules" in doc_header.split("engines ")[1].split(" ")[0]
+    for page in (render_score_html([result, other], signature), render_gate_html(decide([result], Config()))):
         header = page.split('<div class="filters">')[0]
-        assert f'<span class="signature">{signature}</span>' in header.replace("&#x27;", "'")
-        assert "critical 1" in header and "major 1" in header
+        assert f'<span class="signature">{signature}</span>' in header
+        assert "critical" in header and "major" in header
         assert "fluency" in header
         assert "rules" in header.split('class="engines">')[1].split("<")[0]
+        # each document's header points to it instead of repeating it
+        assert "engines and signature as above" in page.split('<section class="doc"')[1]
 
 
 @browser

@@ -40,7 +40,7 @@ mark.f mark.f{padding:1px 0;box-shadow:0 2px 0 #333}
 mark.f:focus{outline:2px solid #005fcc}
 mark.f.off{background:none;text-decoration:none;cursor:auto}
 mark.f.empty::after{content:"\\2038"}
-.seg .sc{font-size:.7rem;color:#555;vertical-align:super;margin-left:2px}
+.sc{font-size:.65rem;color:#555;vertical-align:super;margin:0 2px;padding:0 2px;border-radius:3px;background:#eee;user-select:none}
 ul.findings{font-size:.85rem}li.off,.hidden{display:none}
 details.saw{font-size:.85rem;margin:.25rem 0}
 .ws>span.lit{background:#9cf}
@@ -49,7 +49,7 @@ section.doc{content-visibility:auto;contain-intrinsic-size:auto 20rem}
   border-radius:4px;font-size:.8rem;z-index:10}
 table{border-collapse:collapse;font-size:.85rem}td,th{border:1px solid #ccc;padding:2px 6px}
 th{cursor:pointer;background:#eee}tr.fail td.st{color:#b00;font-weight:bold}
-.filters{font-size:.85rem;background:#f6f6f6;padding:.5rem;position:sticky;top:0}
+.filters{font-size:.85rem;background:#f6f6f6;padding:.5rem;position:sticky;top:0}.filters label{margin-right:.75rem}
 @media print{#tip,.filters{display:none}}
 """
 
@@ -361,8 +361,11 @@ def render_score_html(results: Sequence[DocumentResult], signature: str) -> str:
     docs = [document_json(r) for r in results]
     findings = [f for d in docs for f in d["findings"]]
     engines = _engines(signature)
-    body = ["<h1>mt-auditor report</h1>", _summary(findings, engines, signature), _filters(findings)]
-    body.extend(_document(f"d{i}", d, r.document.text, engines, signature)
+    # one document: its own header says it all; several: totals and the signature once, on top
+    several = len(results) > 1
+    body = ["<h1>mt-auditor report</h1>", _summary(findings, engines, signature) if several else "",
+            _filters(findings)]
+    body.extend(_document(f"d{i}", d, r.document.text, engines, None if several else signature)
                 for i, (d, r) in enumerate(zip(docs, results)))
     body.append(_explain(sorted({f["detector"] for f in findings})))
     return _page("mt-auditor report", "".join(body))
