@@ -306,3 +306,13 @@ def test_gate_page_failing_first_linked_and_sorted_by_any_column(page_factory, t
     assert page.evaluate("ns => ns.every((n, i) => i === 0 || ns[i - 1].localeCompare(n) <= 0)", names)
     page.click("table.gate th:nth-child(7)")
     assert page.locator("table.gate tbody td.st").all_text_contents()[0] == "FAIL"
+
+
+def test_english_source_is_shown_beside_the_german_and_escaped() -> None:
+    pipeline = Pipeline(create_engines(["rules"], {}), Weights())
+    src = "The meeting was <b>very</b> good."
+    result = pipeline.run(Document(path="t.txt", text="Das Treffen war sehr gut.", source=src))
+    page = render_score_html([result], pipeline.signature)
+    bitext = page.split('<div class="bitext">')[1].split('</div></div>')[0]
+    assert '<div lang="de">Das Treffen war sehr gut.</div>' in bitext
+    assert "The meeting was &lt;b&gt;very&lt;/b&gt; good." in bitext

@@ -44,6 +44,7 @@ mark.f.empty::after{content:"\\2038"}
 ul.findings{font-size:.85rem}li.off,.hidden{display:none}
 details.saw{font-size:.85rem;margin:.25rem 0}
 .ws>span.lit{background:#9cf}
+.bitext{display:grid;grid-template-columns:1fr 1fr;gap:.75rem;margin:.25rem 0}
 section.doc{content-visibility:auto;contain-intrinsic-size:auto 20rem}
 #tip{position:absolute;display:none;max-width:28rem;background:#222;color:#fff;padding:.5rem;
   border-radius:4px;font-size:.8rem;z-index:10}
@@ -181,9 +182,13 @@ def _words(lang: str, words: Sequence[str]) -> str:
     return f'<div class="ws" lang="{lang}">' + " ".join(f"<span>{escape(w)}</span>" for w in words) + "</div>"
 
 
-def _saw(seg: dict[str, Any]) -> str:
-    """What the engines saw for one sentence: gloss, back-translation, round trip, alignment."""
+def _saw(seg: dict[str, Any], source: str | None = None) -> str:
+    """What the engines saw for one sentence: the English source beside the German, the gloss,
+    the back-translation and round trip, the alignments."""
     rows: list[str] = []
+    if source:
+        rows.append(f'<div class="bitext"><div lang="de">{escape(seg["text"])}</div>'
+                    f'<div lang="en"><b>source</b> {escape(source)}</div></div>')
     lex = seg.get("lexical") or {}
     neu = seg.get("neural") or {}
     if lex.get("gloss"):
@@ -213,6 +218,7 @@ def _document(
     signature: str | None,
     open_: bool = True,
     engines_view: bool = True,
+    sources: dict[int, str | None] | None = None,
 ) -> str:
     """One document's section: header, sentence strip, highlighted text, per-sentence lists.
 
@@ -220,6 +226,7 @@ def _document(
     "what the engines saw" (gloss, back-translation, alignment), the bulk of a page: the gate
     page drops it for passing documents so that a 10,000-item feed stays a file a browser opens.
     ``signature=None``: the document has the page header's engines and signature (said once there).
+    ``sources``: the English source of each segment index, shown beside the German.
     """
     findings = data["findings"]
     segments = data["segments"]
@@ -295,7 +302,7 @@ def _document(
                 f"<code>{escape(f['detector'])}</code> “{escape(f['text'])}”: {escape(f['message'])}{fix} "
                 f'<a href="#x-{_attr(f["detector"])}">explain</a></li>'
             )
-        saw = _saw(seg) if engines_view else ""
+        saw = _saw(seg, (sources or {}).get(seg["index"])) if engines_view else ""
         if not items and not saw:
             rows.append(f'<div class="segrow"><a href="#{did}-s{seg["index"]}">sentence {seg["index"] + 1}</a> '
                         f'score {seg["score"]:.1f}</div>')
@@ -344,6 +351,10 @@ def _engines(signature: str) -> str:
     return ""
 
 
+def _sources(result: DocumentResult) -> dict[int, str | None]:
+    return {s.segment.index: s.segment.source for s in result.segments}
+
+
 def _summary(findings: Sequence[dict[str, Any]], engines: str, signature: str) -> str:
     """The page header's totals: counts by severity and by category, the engines, the signature."""
     sev = Counter(f["severity"] for f in findings)
@@ -365,7 +376,8 @@ def render_score_html(results: Sequence[DocumentResult], signature: str) -> str:
     several = len(results) > 1
     body = ["<h1>mt-auditor report</h1>", _summary(findings, engines, signature) if several else "",
             _filters(findings)]
-    body.extend(_document(f"d{i}", d, r.document.text, engines, None if several else signature)
+    body.extend(_document(f"d{i}", d, r.document.text, engines, None if several else signature,
+                          sources=_sources(r))
                 for i, (d, r) in enumerate(zip(docs, results)))
     body.append(_explain(sorted({f["detector"] for f in findings})))
     return _page("mt-auditor report", "".join(body))
@@ -413,6 +425,7 @@ def render_gate_html(decision: Any, signature: str | None = None) -> str:
     one = len({v.result.signature for v in verdicts}) == 1 and verdicts[0].result.signature == signature
     body.extend(_document(f"d{i}", docs[i], verdicts[i].result.document.text, engines,
                           None if one else verdicts[i].result.signature,
-                          open_=not verdicts[i].passed, engines_view=not verdicts[i].passed) for i in order)
+                          open_=not verdicts[i].passed, engines_view=not verdicts[i].passed,
+                          sources=_sources(verdicts[i].result)) for i in order)
     body.append(_explain(sorted({f["detector"] for f in findings})))
     return _page("mt-auditor gate", "".join(body))
