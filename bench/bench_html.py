@@ -15,6 +15,7 @@ the 1,500 records of ``dev.jsonl`` itself. Prints one JSON object for ``bench/ru
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -91,6 +92,7 @@ def main() -> int:
     if not DEV.exists() or not Path(chromium).exists():
         raise SystemExit(f"needs {DEV} and Debian's chromium")
     figures: dict[str, Any] = {}
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         big = work / "feed10k.jsonl"
@@ -114,7 +116,8 @@ def main() -> int:
         "`auditor gate FILE --html PAGE -q` with the default engines; the page opened from disk in headless "
         "Chromium (Playwright, offline flags); DOMContentLoaded and load from the navigation timing; sort = a "
         "click on the score column, filter = unticking 'minor', both timed in the page; passing documents' "
-        "details are collapsed and carry no engine view, failing documents come first.",
+        "details are collapsed and carry no engine view, failing documents come first; load average before the "
+        f"runs: {load} on {os.cpu_count()} cores (wall-clock figures grow with it).",
     }, ensure_ascii=False))  # fmt: skip
     return 0
 
