@@ -55,18 +55,30 @@ def page_factory():
     playwright = pytest.importorskip("playwright.sync_api", reason="playwright not installed (pip install playwright)")
     if CHROMIUM is None:
         pytest.skip("no Chromium found (apt-get install chromium)")
-    with playwright.sync_playwright() as pw, tempfile.TemporaryDirectory() as profile:
+    with (playwright.sync_playwright() as pw, tempfile.TemporaryDirectory() as profile,
+          tempfile.TemporaryDirectory() as profile_nojs):
         ctx = pw.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, headless=True, args=FLAGS)
         requests: list[str] = []
         ctx.on("request", lambda r: requests.append(r.url))
+        nojs: list = []  # a second profile with JavaScript off, opened on first use
 
-        def open_page(path: Path):
-            page = ctx.new_page()
+        def open_page(path: Path, javascript: bool = True):
+            if javascript:
+                page = ctx.new_page()
+            else:
+                if not nojs:
+                    nojs.append(pw.chromium.launch_persistent_context(
+                        profile_nojs, executable_path=CHROMIUM, headless=True, args=FLAGS,
+                        java_script_enabled=False))
+                    nojs[0].on("request", lambda r: requests.append(r.url))
+                page = nojs[0].new_page()
             page.goto(path.as_uri())
             page.wait_for_load_state("load")
             return page, requests
 
         yield open_page
+        for c in nojs:
+            c.close()
         ctx.close()
 
 
@@ -316,3 +328,63 @@ def test_english_source_is_shown_beside_the_german_and_escaped() -> None:
     bitext = page.split('<div class="bitext">')[1].split('</div></div>')[0]
     assert '<div lang="de">Das Treffen war sehr gut.</div>' in bitext
     assert "The meeting was &lt;b&gt;very&lt;/b&gt; good." in bitext
+
+
+@browser
+@needs_chromium
+def test_filters_by_category_detector_and_only_flagged(page_factory, tmp_path: Path) -> None:
+    result, signature = _astral_result()
+    out = tmp_path / "filters.html"
+    out.write_text(render_score_html([result], signature), encoding="utf-8")
+    page, _ = page_factory(out)
+    det = {k: f.detector for k, f in enumerate(result.findings)}
+    cat = {k: f.category for k, f in enumerate(result.findings)}
+
+    def shown() -> set[int]:
+        return {k for k in det if "off" not in (page.get_attribute(f"mark#d0-f{k}", "class") or "")}
+
+    assert shown() == set(det)
+    page.select_option("#f-det", "test.probe3")
+    assert shown() == {k for k, d in det.items() if d == "test.probe3"}
+    probe1 = next(k for k, d in det.items() if d == "test.probe1")
+    assert page.locator(f'[id="d0-f{probe1}-i"]').is_hidden()
+    page.select_option("#f-det", "")
+    other = sorted(set(cat.values()) - {"fluency"})
+    if other:
+        page.select_option("#f-cat", other[0])
+        assert shown() == {k for k, c in cat.items() if c == other[0]}
+    page.select_option("#f-cat", "fluency")
+    assert shown() == {k for k, c in cat.items() if c == "fluency"}
+    page.select_option("#f-cat", "")
+    # only flagged sentences: the sentence rows without a finding disappear, the flagged ones stay
+    rows = page.locator(".segrow")
+    flagged = [i for i in range(rows.count()) if rows.nth(i).locator("li.fi").count()]
+    assert 0 < len(flagged) < rows.count()
+    page.check("#f-flagged")
+    assert [i for i in range(rows.count()) if rows.nth(i).is_visible()] == flagged
+
+
+@browser
+@needs_chromium
+@needs_seed
+def test_seed_report_reads_with_javascript_off(page_factory, tmp_path: Path) -> None:
+    out = tmp_path / "seed.html"
+    js = tmp_path / "seed.json"
+    assert _cli("score", str(SEED), "--format", "html", "-o", str(out)).returncode == 0
+    assert _cli("score", str(SEED), "--format", "json", "-o", str(js)).returncode == 0
+    findings = json.loads(js.read_text())["documents"][0]["findings"]
+    page, requests = page_factory(out, javascript=False)
+    assert page.evaluate("1 + 1") == 2  # evaluate still works: Playwright's own, not the page's
+    assert page.locator("#tip").is_hidden()
+    for k, f in enumerate(findings):
+        mark = page.locator(f"mark#d0-f{k}")
+        assert mark.is_visible()
+        assert f["message"] in mark.get_attribute("title")
+        item = page.locator(f'[id="d0-f{k}-i"]')
+        assert item.is_visible() and f["message"] in item.text_content()
+    assert all(u.startswith("file://") for u in requests), requests
+
+
+def test_gate_page_is_byte_identical_between_runs(tmp_path: Path) -> None:
+    first = _gate_page(tmp_path, XSS).read_bytes()
+    assert _gate_page(tmp_path, XSS).read_bytes() == first
