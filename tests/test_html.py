@@ -318,6 +318,9 @@ def test_gate_page_failing_first_linked_and_sorted_by_any_column(page_factory, t
     assert page.evaluate("ns => ns.every((n, i) => i === 0 || ns[i - 1].localeCompare(n) <= 0)", names)
     page.click("table.gate th:nth-child(7)")
     assert page.locator("table.gate tbody td.st").all_text_contents()[0] == "FAIL"
+    # the sorted column says so (to screen readers too); the others no longer do
+    assert page.get_attribute("table.gate th:nth-child(7)", "aria-sort") == "ascending"
+    assert page.get_attribute("table.gate th:nth-child(1)", "aria-sort") is None
 
 
 def test_english_source_is_shown_beside_the_german_and_escaped() -> None:

@@ -49,7 +49,7 @@ section.doc{content-visibility:auto;contain-intrinsic-size:auto 20rem}
 #tip{position:absolute;display:none;max-width:28rem;background:#222;color:#fff;padding:.5rem;
   border-radius:4px;font-size:.8rem;z-index:10}
 table{border-collapse:collapse;font-size:.85rem}td,th{border:1px solid #ccc;padding:2px 6px}
-th{cursor:pointer;background:#eee}tr.fail td.st{color:#b00;font-weight:bold}
+th{cursor:pointer;background:#eee}th[data-dir=asc]::after{content:" \\25B2"}th[data-dir=desc]::after{content:" \\25BC"}tr.fail td.st{color:#b00;font-weight:bold}
 .filters{font-size:.85rem;background:#f6f6f6;padding:.5rem;position:sticky;top:0}.filters label{margin-right:.75rem}
 @media print{#tip,.filters{display:none}}
 """
@@ -84,7 +84,9 @@ function apply(){
 document.querySelectorAll('.filters input,.filters select').forEach(function(c){c.addEventListener('change',apply);});
 document.querySelectorAll('table.gate th').forEach(function(th,col){th.addEventListener('click',function(){
  var tb=th.closest('table').tBodies[0],rows=Array.prototype.slice.call(tb.rows),
-  asc=th.dataset.dir!=='asc';th.dataset.dir=asc?'asc':'desc';
+  asc=th.dataset.dir!=='asc';
+ th.parentNode.querySelectorAll('th').forEach(function(o){if(o!==th){delete o.dataset.dir;o.removeAttribute('aria-sort');}});
+ th.dataset.dir=asc?'asc':'desc';th.setAttribute('aria-sort',asc?'ascending':'descending');
  var keyed=rows.map(function(r){var c=r.cells[col],v=c.dataset.v===undefined?c.textContent:c.dataset.v;
   return {r:r,v:v,n:parseFloat(v)};});
  keyed.sort(function(a,b){var c=(isNaN(a.n)||isNaN(b.n))?a.v.localeCompare(b.v):a.n-b.n;return asc?c:-c;});
