@@ -157,3 +157,18 @@ def test_eval_page_in_browser_offline_with_its_charts(page_factory, eval_page) -
     assert float(ref) == pytest.approx(report["all_minor"]["severity"]["precision"], abs=5e-4)
     assert page.locator("svg.bars").bounding_box()["width"] > 300  # drawn, not empty
     assert all(u.startswith("file://") for u in requests), requests
+
+
+SEED = DEV.parents[1] / "seed" / "nato-hegseth.jsonl"
+
+
+@pytest.mark.skipif(not SEED.exists(), reason=f"shared data absent: {SEED}")
+def test_eval_page_without_gold_scores_says_so(tmp_path: Path) -> None:
+    """The seed file has no segment scores: the page still renders, and says why there is no scatter."""
+    out = tmp_path / "seed.html"
+    r = CliRunner().invoke(eval_command, [str(SEED), "--engine", "rules", "--html", str(out)], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    page = out.read_text(encoding="utf-8")
+    assert "No record has both a gold score and an mqm_estimate." in page
+    assert '<svg class="bars"' in page and '<svg class="curve"' in page
+    assert "Spearman ρ n/a" in page
