@@ -8,7 +8,7 @@ shows what the detectors can do at other operating points: it collects every lex
 candidate uncalibrated (``calibrate_lexical.collect``, with ``source_en``) plus the rules
 engine's findings, adds the lexical bins in order of their calibrated confidence (all
 minor, as calibrated) and prints the severity-aware character P/R/F1 of ``auditor eval``
-after each bin. The figures compare the curve with the issue's reference point, a
+after each bin (:func:`auditor.curves.operating_curve`, which ``auditor eval --html`` draws too). The figures compare the curve with the issue's reference point, a
 40-line baseline that flags every German content word with no Ding link to any source
 word (P 0.189, R 0.157, F1 0.171): the precision the engine reaches at that recall.
 
@@ -29,9 +29,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from calibrate_lexical import collect  # noqa: E402
 
+from auditor.curves import CurveGroup, operating_curve  # noqa: E402
 from auditor.engines.lexical.calibration import BINS, bin_of, load_calibration  # noqa: E402
 from auditor.engines.rules import RulesEngine  # noqa: E402
-from auditor.evaluate import Prediction, Span, evaluate, read_gold  # noqa: E402
+from auditor.evaluate import Span, read_gold  # noqa: E402
 from auditor.segment import segment_document  # noqa: E402
 from auditor.types import Document  # noqa: E402
 
@@ -58,24 +59,21 @@ def main() -> int:
     ]
     bins.sort(key=lambda x: (-x[2], x[0], x[1]))
 
-    def measure(keys: set[tuple[str, int]]) -> tuple[float, float, float]:
-        preds = [
-            Prediction(
-                rs + tuple(Span(c.start, c.end, "minor", c.category, c.detector) for c in cs
-                           if (c.detector, bin_of(c.strength)) in keys),  # fmt: skip
-                None,
-            )
-            for rs, cs in zip(rule_spans, cands)
-        ]
-        a = evaluate(records, preds).auditor.severity
-        return a.precision, a.recall, a.f1
+    def group(label: str, keys: set[tuple[str, int]], conf: float, emit: bool) -> CurveGroup:
+        spans = {
+            k: tuple(Span(c.start, c.end, "minor", c.category, c.detector) for c in cs
+                     if (c.detector, bin_of(c.strength)) in keys)  # fmt: skip
+            for k, cs in enumerate(cands)
+        }
+        return CurveGroup(label, conf, emit, spans)
 
-    shipped = measure({(d, i) for d, i, _c, e in bins if e})
-    taken: set[tuple[str, int]] = set()
-    curve = []
-    for det, i, conf, emit in bins:
-        taken.add((det, i))
-        curve.append((det, BINS[i][0], conf, emit, *measure(taken)))
+    emitted = {(d, i) for d, i, _c, e in bins if e}
+    s = operating_curve(records, [group("shipped", emitted, 0.0, True)], base=rule_spans)[-1]
+    shipped = (s.precision, s.recall, s.f1)
+    points = operating_curve(records, [group(det, {(det, i)}, conf, emit) for det, i, conf, emit in bins],
+                             base=rule_spans)  # fmt: skip
+    curve = [(det, BINS[i][0], conf, emit, pt.precision, pt.recall, pt.f1)
+             for (det, i, conf, emit), pt in zip(bins, points, strict=True)]  # fmt: skip
     at_ref = next((c for c in curve if c[5] >= REFERENCE["recall"]), curve[-1])
     best = max(curve, key=lambda c: c[6])
     lines = [f"+{d} [{lo:.1f},…) conf {cf:.3f}{' (reported)' if e else ''}: P {p:.3f} R {r:.3f} F1 {f:.3f}"

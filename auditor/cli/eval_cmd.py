@@ -61,11 +61,15 @@ def peak_rss_mb() -> float:
     metavar="OUT.jsonl",
     help="Also write the predictions, one JSON line per record (as `score --format jsonl`).",
 )
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Also write the figures as a self-contained HTML page (inline SVG charts).")
 @engine_options
 @weights_option
 @selection_options
 @config_options
-def eval_command(gold: str, no_source: bool, fmt: str, predictions_path: str | None, **kwargs: Any) -> None:
+def eval_command(
+    gold: str, no_source: bool, fmt: str, predictions_path: str | None, html_path: str | None, **kwargs: Any
+) -> None:
     """Measure the auditor against human error spans in GOLD.jsonl.
 
     GOLD.jsonl holds one record per line: id, mt_de, optional source_en, spans
@@ -86,7 +90,9 @@ def eval_command(gold: str, no_source: bool, fmt: str, predictions_path: str | N
         settings = engine_settings(kwargs)
         engine_spec = config.engine or DEFAULT_ENGINES
         selection = config.selection()
-        report, text = run_eval(gold, engine_spec, no_source, predictions_path, settings, weights, selection)
+        report, text = run_eval(
+            gold, engine_spec, no_source, predictions_path, settings, weights, selection, html_path=html_path
+        )
     except AuditorError as exc:
         raise _Fail(safe(str(exc))) from None
     if fmt == "json":
@@ -146,12 +152,13 @@ def run_eval(
     settings: dict[str, Any] | None = None,
     weights: tuple[float, float, float] = (1.0, 5.0, 25.0),
     selection: Selection | None = None,
+    html_path: str | None = None,
 ) -> tuple[dict[str, Any], str]:
     """Read the gold file, run the pipeline on every record, return (JSON report, text report)."""
     from auditor.evaluate import Prediction, Span, evaluate, read_gold, render_text
     from auditor.io.atomic import check_outputs, write_atomic
 
-    check_outputs([predictions_path], [gold_path])  # never overwrite the gold file
+    check_outputs([predictions_path, html_path], [gold_path])  # never overwrite the gold file
     gold = read_gold(gold_path)  # validates the whole file before any engine is loaded
 
     from auditor.engines import DEFAULT_ENGINES, parse_engine_list
@@ -178,6 +185,10 @@ def run_eval(
         write_atomic(predictions_path, "".join(dumps(jsonl_record(res)) + "\n" for res in results))
 
     metrics = evaluate(gold, predictions)
+    if html_path:
+        from auditor.io.html_eval import render_eval_html
+
+        write_atomic(html_path, render_eval_html(gold_path, gold, results, metrics, pipeline.signature))
     run = {
         "gold": gold_path,
         "engines": names,

@@ -220,7 +220,7 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
     if opts["html_path"]:
         from auditor.io.html import render_gate_html
 
-        rendered.append((opts["html_path"], render_gate_html(decision, "engines:" + "+".join(engines))))
+        rendered.append((opts["html_path"], render_gate_html(decision)))
     atomic.write_reports(rendered)  # all reports or none
     if opts["github"]:
         from auditor.io import github

@@ -28,6 +28,7 @@ h1{font-size:1.3rem}h2{font-size:1.1rem;margin-top:2rem}
 .meta{color:#444;font-size:.85rem;word-break:break-all}
 .strip{display:flex;gap:1px;height:18px;margin:.5rem 0}
 .strip a{flex:1;min-width:2px}
+.c0{background:#ddd}.c1{background:#e53935}.c2{background:#ff9800}.c3{background:#cddc39}.c4{background:#4caf50}
 .text{white-space:pre-wrap;border:1px solid #ccc;padding:.75rem;background:#fff}
 mark.f{background:none;color:inherit;text-underline-offset:3px;text-decoration-thickness:2px;
   text-decoration-line:underline;cursor:help}
@@ -39,15 +40,17 @@ mark.f mark.f{padding:1px 0;box-shadow:0 2px 0 #333}
 mark.f:focus{outline:2px solid #005fcc}
 mark.f.off{background:none;text-decoration:none;cursor:auto}
 mark.f.empty::after{content:"\\2038"}
-.seg .sc{font-size:.7rem;color:#555;vertical-align:super;margin-left:2px}
+.sc{font-size:.65rem;color:#555;vertical-align:super;margin:0 2px;padding:0 2px;border-radius:3px;background:#eee;user-select:none}
 ul.findings{font-size:.85rem}li.off,.hidden{display:none}
 details.saw{font-size:.85rem;margin:.25rem 0}
-.w.lit{background:#9cf}
+.ws>span.lit{background:#9cf}
+.bitext{display:grid;grid-template-columns:1fr 1fr;gap:.75rem;margin:.25rem 0}
+section.doc{content-visibility:auto;contain-intrinsic-size:auto 20rem}
 #tip{position:absolute;display:none;max-width:28rem;background:#222;color:#fff;padding:.5rem;
   border-radius:4px;font-size:.8rem;z-index:10}
 table{border-collapse:collapse;font-size:.85rem}td,th{border:1px solid #ccc;padding:2px 6px}
-th{cursor:pointer;background:#eee}tr.fail td.st{color:#b00;font-weight:bold}
-.filters{font-size:.85rem;background:#f6f6f6;padding:.5rem;position:sticky;top:0}
+th{cursor:pointer;background:#eee}th[data-dir=asc]::after{content:" \\25B2"}th[data-dir=desc]::after{content:" \\25BC"}tr.fail td.st{color:#b00;font-weight:bold}
+.filters{font-size:.85rem;background:#f6f6f6;padding:.5rem;position:sticky;top:0}.filters label{margin-right:.75rem}
 @media print{#tip,.filters{display:none}}
 """
 
@@ -61,10 +64,13 @@ function hide(){tip.style.display='none';}
 document.addEventListener('mouseover',show);document.addEventListener('focusin',show);
 document.addEventListener('mouseout',function(e){if(e.target.closest&&e.target.closest('mark.f'))hide();});
 document.addEventListener('focusout',hide);
-document.addEventListener('mouseover',function(e){var w=e.target.closest('.w[data-a]');if(!w)return;
- w.dataset.a.split(' ').forEach(function(id){var t=document.getElementById(id);if(t)t.classList.add('lit');});});
-document.addEventListener('mouseout',function(e){var w=e.target.closest('.w[data-a]');if(!w)return;
- w.dataset.a.split(' ').forEach(function(id){var t=document.getElementById(id);if(t)t.classList.remove('lit');});});
+function align(e,on){var w=e.target.closest&&e.target.closest('.ws>span');if(!w)return;
+ var ws=w.parentNode,box=ws.closest('.align'),de=ws.lang==='de',i=Array.prototype.indexOf.call(ws.children,w);
+ var other=box.querySelector(de?'.ws[lang=en]':'.ws[lang=de]').children;
+ box.dataset.al.split(' ').forEach(function(pr){var ab=pr.split('-'),a=+ab[0],b=+ab[1];
+  if((de?a:b)===i){var t=other[de?b:a];if(t)t.classList.toggle('lit',on);}});}
+document.addEventListener('mouseover',function(e){align(e,true);});
+document.addEventListener('mouseout',function(e){align(e,false);});
 function apply(){
  var sev={},cat=document.getElementById('f-cat').value,det=document.getElementById('f-det').value;
  document.querySelectorAll('input[data-sev]').forEach(function(c){sev[c.dataset.sev]=c.checked;});
@@ -78,10 +84,13 @@ function apply(){
 document.querySelectorAll('.filters input,.filters select').forEach(function(c){c.addEventListener('change',apply);});
 document.querySelectorAll('table.gate th').forEach(function(th,col){th.addEventListener('click',function(){
  var tb=th.closest('table').tBodies[0],rows=Array.prototype.slice.call(tb.rows),
-  asc=th.dataset.dir!=='asc';th.dataset.dir=asc?'asc':'desc';
- rows.sort(function(a,b){var x=a.cells[col].dataset.v,y=b.cells[col].dataset.v;
-  var nx=parseFloat(x),ny=parseFloat(y);var c=(isNaN(nx)||isNaN(ny))?x.localeCompare(y):nx-ny;return asc?c:-c;});
- rows.forEach(function(r){tb.appendChild(r);});});});
+  asc=th.dataset.dir!=='asc';
+ th.parentNode.querySelectorAll('th').forEach(function(o){if(o!==th){delete o.dataset.dir;o.removeAttribute('aria-sort');}});
+ th.dataset.dir=asc?'asc':'desc';th.setAttribute('aria-sort',asc?'ascending':'descending');
+ var keyed=rows.map(function(r){var c=r.cells[col],v=c.dataset.v===undefined?c.textContent:c.dataset.v;
+  return {r:r,v:v,n:parseFloat(v)};});
+ keyed.sort(function(a,b){var c=(isNaN(a.n)||isNaN(b.n))?a.v.localeCompare(b.v):a.n-b.n;return asc?c:-c;});
+ var frag=document.createDocumentFragment();keyed.forEach(function(k){frag.appendChild(k.r);});tb.appendChild(frag);});});
 })();
 """
 
@@ -90,16 +99,17 @@ def _attr(value: object) -> str:
     return escape(str(value), quote=True)
 
 
-def _score_color(score: float | None) -> str:
+def _score_class(score: float | None) -> str:
+    """The strip colour of a sentence score, as a class (``.strip .c0`` … ``.c4`` in :data:`CSS`)."""
     if score is None:
-        return "#ddd"
+        return "c0"
     if score >= 90:
-        return "#4caf50"
+        return "c4"
     if score >= 70:
-        return "#cddc39"
+        return "c3"
     if score >= 40:
-        return "#ff9800"
-    return "#e53935"
+        return "c2"
+    return "c1"
 
 
 @dataclass(frozen=True)
@@ -169,17 +179,18 @@ def _explain(detector_ids: Sequence[str]) -> str:
     return "".join(parts)
 
 
-def _words(prefix: str, words: Sequence[str], links: dict[int, list[str]]) -> str:
-    out = []
-    for i, w in enumerate(words):
-        a = f' data-a="{_attr(" ".join(links[i]))}"' if i in links else ""
-        out.append(f'<span class="w" id="{prefix}{i}"{a}>{escape(w)}</span>')
-    return " ".join(out)
+def _words(lang: str, words: Sequence[str]) -> str:
+    """One side of an alignment: a word per element, found by position (no ids, to keep big pages small)."""
+    return f'<div class="ws" lang="{lang}">' + " ".join(f"<span>{escape(w)}</span>" for w in words) + "</div>"
 
 
-def _saw(did: str, seg: dict[str, Any]) -> str:
-    """What the engines saw for one sentence: gloss, back-translation, round trip, alignment."""
+def _saw(seg: dict[str, Any], source: str | None = None) -> str:
+    """What the engines saw for one sentence: the English source beside the German, the gloss,
+    the back-translation and round trip, the alignments."""
     rows: list[str] = []
+    if source:
+        rows.append(f'<div class="bitext"><div lang="de">{escape(seg["text"])}</div>'
+                    f'<div lang="en"><b>source</b> {escape(source)}</div></div>')
     lex = seg.get("lexical") or {}
     neu = seg.get("neural") or {}
     if lex.get("gloss"):
@@ -191,24 +202,34 @@ def _saw(did: str, seg: dict[str, Any]) -> str:
     for name, ann, de_key, en_key in (("lexical", lex, "target_words", "source_words"),
                                       ("neural", neu, "de_words", "en_words")):
         if ann.get(de_key) and ann.get(en_key) and "alignment" in ann:
-            pre = f"{did}-s{seg['index']}-{name}"
-            de_links: dict[int, list[str]] = {}
-            en_links: dict[int, list[str]] = {}
-            for d, e in ann["alignment"]:
-                de_links.setdefault(d, []).append(f"{pre}-e{e}")
-                en_links.setdefault(e, []).append(f"{pre}-d{d}")
+            pairs = " ".join(f"{int(d)}-{int(e)}" for d, e in ann["alignment"])
             rows.append(
-                f'<div class="align"><b>{name} alignment</b><div lang="de">'
-                f"{_words(pre + '-d', ann[de_key], de_links)}</div><div lang=\"en\">"
-                f"{_words(pre + '-e', ann[en_key], en_links)}</div></div>"
+                f'<div class="align" data-al="{pairs}"><b>{name} alignment</b>'
+                f"{_words('de', ann[de_key])}{_words('en', ann[en_key])}</div>"
             )
     if not rows:
         return ""
     return f'<details class="saw"><summary>what the engines saw</summary>{"".join(rows)}</details>'
 
 
-def _document(did: str, data: dict[str, Any], text: str, engines: str, signature: str, open_: bool = True) -> str:
-    """One document's section: header, sentence strip, highlighted text, per-sentence lists."""
+def _document(
+    did: str,
+    data: dict[str, Any],
+    text: str,
+    engines: str,
+    signature: str | None,
+    open_: bool = True,
+    engines_view: bool = True,
+    sources: dict[int, str | None] | None = None,
+) -> str:
+    """One document's section: header, sentence strip, highlighted text, per-sentence lists.
+
+    ``open_=False`` collapses everything below the header; ``engines_view=False`` leaves out
+    "what the engines saw" (gloss, back-translation, alignment), the bulk of a page: the gate
+    page drops it for passing documents so that a 10,000-item feed stays a file a browser opens.
+    ``signature=None``: the document has the page header's engines and signature (said once there).
+    ``sources``: the English source of each segment index, shown beside the German.
+    """
     findings = data["findings"]
     segments = data["segments"]
     sev = Counter(f["severity"] for f in findings)
@@ -221,13 +242,15 @@ def _document(did: str, data: dict[str, Any], text: str, engines: str, signature
         + " · ".join(f"{s} {sev[s]}" for s in reversed(SEVERITIES))
         + "</p>",
         "<p>" + (" · ".join(f"{escape(c)} {n}" for c, n in sorted(cat.items())) or "no findings") + "</p>",
-        f'<p class="meta">engines {escape(engines)} · signature {escape(signature)}</p>',
+        f'<p class="meta">engines {escape(engines)} · signature {escape(signature)}</p>'
+        if signature is not None
+        else '<p class="meta"><a href="#summary">engines and signature as above</a></p>',
         '<nav class="strip" aria-label="sentences">',
     ]
     for seg in segments:
         if seg["kind"] == "sentence":
             head.append(
-                f'<a href="#{did}-s{seg["index"]}" style="background:{_score_color(seg["score"])}" '
+                f'<a href="#{did}-s{seg["index"]}" class="{_score_class(seg["score"])}" '
                 f'title="sentence {seg["index"] + 1}: {seg["score"]:.1f}"></a>'
             )
     head.append("</nav>")
@@ -281,7 +304,7 @@ def _document(did: str, data: dict[str, Any], text: str, engines: str, signature
                 f"<code>{escape(f['detector'])}</code> “{escape(f['text'])}”: {escape(f['message'])}{fix} "
                 f'<a href="#x-{_attr(f["detector"])}">explain</a></li>'
             )
-        saw = _saw(did, seg)
+        saw = _saw(seg, (sources or {}).get(seg["index"])) if engines_view else ""
         if not items and not saw:
             rows.append(f'<div class="segrow"><a href="#{did}-s{seg["index"]}">sentence {seg["index"] + 1}</a> '
                         f'score {seg["score"]:.1f}</div>')
@@ -330,25 +353,49 @@ def _engines(signature: str) -> str:
     return ""
 
 
+def _sources(result: DocumentResult) -> dict[int, str | None]:
+    return {s.segment.index: s.segment.source for s in result.segments}
+
+
+def _summary(findings: Sequence[dict[str, Any]], engines: str, signature: str) -> str:
+    """The page header's totals: counts by severity and by category, the engines, the signature."""
+    sev = Counter(f["severity"] for f in findings)
+    cat = Counter(f["category"] for f in findings)
+    return (
+        '<div class="summary" id="summary"><p>findings ' + " · ".join(f"{s} {sev[s]}" for s in reversed(SEVERITIES)) + "</p>"
+        "<p>" + (" · ".join(f"{escape(c)} {n}" for c, n in sorted(cat.items())) or "no findings") + "</p>"
+        f'<p class="meta">engines <span class="engines">{escape(engines)}</span> · signature '
+        f'<span class="signature">{escape(signature)}</span></p></div>'
+    )
+
+
 def render_score_html(results: Sequence[DocumentResult], signature: str) -> str:
     """``auditor score --format html``: every document, every finding highlighted in place."""
     docs = [document_json(r) for r in results]
     findings = [f for d in docs for f in d["findings"]]
     engines = _engines(signature)
-    body = ["<h1>mt-auditor report</h1>", _filters(findings)]
-    body.extend(_document(f"d{i}", d, r.document.text, engines, signature)
+    # one document: its own header says it all; several: totals and the signature once, on top
+    several = len(results) > 1
+    body = ["<h1>mt-auditor report</h1>", _summary(findings, engines, signature) if several else "",
+            _filters(findings)]
+    body.extend(_document(f"d{i}", d, r.document.text, engines, None if several else signature,
+                          sources=_sources(r))
                 for i, (d, r) in enumerate(zip(docs, results)))
     body.append(_explain(sorted({f["detector"] for f in findings})))
     return _page("mt-auditor report", "".join(body))
 
 
-def render_gate_html(decision: Any, signature: str) -> str:
+def render_gate_html(decision: Any, signature: str | None = None) -> str:
     """``auditor gate --html``: a sortable table of every document, failing first, then details.
 
     Passing documents' details are collapsed (``<details>``), so a 10,000-item feed stays usable.
-    ``decision`` is an :class:`auditor.gate.GateResult`.
+    ``decision`` is an :class:`auditor.gate.GateResult`. ``signature`` defaults to the one the
+    pipeline stamped on the results (the full one, with resource versions and weights), since
+    the gate builds its pipelines in worker processes and the CLI never sees them.
     """
     verdicts = list(decision.verdicts)
+    if signature is None:
+        signature = " ; ".join(sorted({v.result.signature for v in verdicts}))
     order = sorted(range(len(verdicts)), key=lambda i: (verdicts[i].passed, i))
     docs = {i: document_json(verdicts[i].result) for i in order}
     findings = [f for d in docs.values() for f in d["findings"]]
@@ -361,21 +408,26 @@ def render_gate_html(decision: Any, signature: str) -> str:
         reason = "; ".join(v.reasons)
         st = "pass" if v.passed else "FAIL"
         rows.append(
-            f'<tr class="{"pass" if v.passed else "fail"}"><td data-v="{_attr(v.key)}"><a href="#d{i}">'
+            # a cell sorts by its text; data-v only where the text is rounded (the score)
+            f'<tr class="{"pass" if v.passed else "fail"}"><td><a href="#d{i}">'
             f"{escape(v.key)}</a></td><td data-v=\"{v.score:.4f}\">{v.score:.1f}</td>"
-            + "".join(f'<td data-v="{c.get(s, 0)}">{c.get(s, 0)}</td>' for s in reversed(SEVERITIES))
-            + f'<td data-v="{sum(v.accepted)}">{sum(v.accepted)}</td>'
-            f'<td class="st" data-v="{st}">{st}</td><td data-v="{_attr(reason)}">{escape(reason)}</td></tr>'
+            + "".join(f"<td>{c.get(s, 0)}</td>" for s in reversed(SEVERITIES))
+            + f"<td>{sum(v.accepted)}</td>"
+            f'<td class="st">{st}</td><td>{escape(reason)}</td></tr>'
         )
     table = (
         f"<h1>mt-auditor gate: {status}</h1><p>{len(verdicts)} documents, {len(decision.failed)} failing</p>"
-        '<table class="gate"><thead><tr><th>document</th><th>score</th><th>critical</th><th>major</th>'
+        + _summary(findings, engines, signature)
+        +         '<table class="gate"><thead><tr><th>document</th><th>score</th><th>critical</th><th>major</th>'
         "<th>minor</th><th>accepted by baseline</th><th>result</th><th>reason</th></tr></thead><tbody>"
         + "".join(rows)
         + "</tbody></table>"
     )
     body = [table, _filters(findings)]
-    body.extend(_document(f"d{i}", docs[i], verdicts[i].result.document.text, engines, signature,
-                          open_=not verdicts[i].passed) for i in order)
+    one = len({v.result.signature for v in verdicts}) == 1 and verdicts[0].result.signature == signature
+    body.extend(_document(f"d{i}", docs[i], verdicts[i].result.document.text, engines,
+                          None if one else verdicts[i].result.signature,
+                          open_=not verdicts[i].passed, engines_view=not verdicts[i].passed,
+                          sources=_sources(verdicts[i].result)) for i in order)
     body.append(_explain(sorted({f["detector"] for f in findings})))
     return _page("mt-auditor gate", "".join(body))
