@@ -36,23 +36,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from auditor.segment import is_headline  # re-exported: the estimate's headline term
+
 __all__ = ["ESTIMATE_PATH", "MqmEstimator", "engine_key", "estimator_for", "is_headline", "load_estimates"]
 
 log = logging.getLogger(__name__)
 
 ESTIMATE_PATH = Path(__file__).with_name("mqm_estimate.json")
-
-#: what ends a full sentence: terminal punctuation, or a closing quotation mark after it
-_TERMINAL = frozenset(".!?\"'“”»«’‘…")
-
-
-def is_headline(text: str) -> bool:
-    """True for a segment that does not end like a sentence (a headline, a title, a list item).
-
-    Why it matters to the estimate: translated headlines are terse, capitalised, often
-    left half in English, and raters mark them about three times as densely per word."""
-    stripped = text.rstrip()
-    return bool(stripped) and stripped[-1] not in _TERMINAL
 
 
 @dataclass(frozen=True)
