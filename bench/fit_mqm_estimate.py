@@ -11,7 +11,7 @@ detectors find.
 Method (also recorded in the JSON):
 
 1. Run the auditor on every record of ``../shared/eval/dev.jsonl`` exactly as ``auditor
-   eval`` does (``auditor.cli.eval_cmd.audit_gold``: the real engines, with ``source_en``,
+   eval`` does (``auditor.eval_run.audit_gold``: the real engines, with ``source_en``,
    default weights 1/5/25), for every combination of the engines available here.
 2. Per record (a gold segment), sum over its scored sentences the features of
    ``predicted penalty = a + b·words + c·penalty``: (number of sentences, words, findings'
@@ -299,7 +299,7 @@ def _display_path(path: Path) -> str:
 
 
 def fit_all(data: Path, combos: Sequence[str], verbose: bool = True) -> dict[str, Any]:
-    from auditor.cli.eval_cmd import audit_gold
+    from auditor.eval_run import audit_gold
 
     records: list[GoldRecord] = read_gold(str(data))
     raw = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines() if line.strip()]
