@@ -14,6 +14,7 @@ from auditor.cli.options import (
     config_options,
     engine_options,
     engine_settings,
+    profile_option,
     selection_options,
     weights_option,
 )
@@ -55,6 +56,7 @@ class _Fail(click.ClickException):
 @engine_options
 @weights_option
 @selection_options
+@profile_option
 @config_options
 def eval_command(gold: str, no_source: bool, fmt: str, predictions_path: str | None, **kwargs: Any) -> None:
     """Measure the auditor against human error spans in GOLD.jsonl.
@@ -74,7 +76,7 @@ def eval_command(gold: str, no_source: bool, fmt: str, predictions_path: str | N
     try:
         config = command_config(kwargs)
         weights = (config.weights.minor, config.weights.major, config.weights.critical)
-        settings = engine_settings(kwargs)
+        settings = {**engine_settings(kwargs), "profile": config.profile}
         engine_spec = config.engine or DEFAULT_ENGINES
         selection = config.selection()
         report, text = run_eval(

@@ -32,6 +32,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from auditor.engines import Engine, ResourceStatus
+from auditor.engines.lexical.profiles import Emission, emission_for
+from auditor.profiles import DEFAULT_PROFILE
 from auditor.types import EngineOutput, Finding, SegmentedDocument
 
 log = logging.getLogger(__name__)
@@ -44,7 +46,8 @@ def severity_confidence(detector: str, strength: float) -> tuple[Any, float, flo
 
     From the fitted calibration bin when ``calibration.json`` has one for the detector;
     otherwise the detector's declared default (:mod:`auditor.engines.lexical.specs`),
-    scaled by the evidence strength, and always emitted."""
+    scaled by the evidence strength, and always emitted (threshold ``-1``: below any
+    confidence, so no profile drops it)."""
     from auditor.detectors import get
     from auditor.engines.lexical.calibration import calibrate, emit_threshold, load_calibration
 
@@ -52,21 +55,26 @@ def severity_confidence(detector: str, strength: float) -> tuple[Any, float, flo
         sev, conf = calibrate(detector, strength)
         return sev, conf, emit_threshold(detector, strength)
     spec = get(detector)
-    return spec.severity, spec.confidence * (0.5 + 0.5 * strength), 0.0
+    return spec.severity, spec.confidence * (0.5 + 0.5 * strength), -1.0
 
 
-def calibrated_findings(doc: SegmentedDocument, cands: Iterable[Any]) -> list[Finding]:
-    """Candidates → findings with calibrated severity and confidence; candidates below
-    their detector's emit threshold are dropped, repeats of a (span, detector) too.
+def calibrated_findings(
+    doc: SegmentedDocument, cands: Iterable[Any], emission: Emission | None = None
+) -> list[Finding]:
+    """Candidates → findings with calibrated severity and confidence; candidates the
+    profile's ``emission`` does not report are dropped (default: the calibration's own
+    emission, the ``balanced`` profile), repeats of a (span, detector) too.
     The one place both the monolingual detectors and the aligner go through."""
     from auditor.detectors import get
 
+    rule = emission or Emission()
     findings: list[Finding] = []
     seen: set[tuple[int, int, str]] = set()
     for c in cands:
         severity, confidence, threshold = severity_confidence(c.detector, c.strength)
         key = (c.start, c.end, c.detector)
-        if confidence < threshold or key in seen:
+        report = threshold < 0 or rule.reports(confidence, confidence >= threshold)
+        if not report or key in seen:
             continue
         seen.add(key)
         findings.append(
@@ -90,9 +98,10 @@ class LexicalEngine(Engine):
     name = "lexical"
     version = "1"
 
-    def __init__(self, cache_dir: str | None = None) -> None:
+    def __init__(self, cache_dir: str | None = None, profile: str = DEFAULT_PROFILE) -> None:
         from auditor.resources.lexical import load_resources
 
+        self.emission = emission_for(profile)  # an unknown profile fails before any resource loads
         self.res = load_resources(cache_dir)  # raises ResourceMissing with install commands
         self._prefetched = False
         try:
@@ -112,16 +121,22 @@ class LexicalEngine(Engine):
         ding = self.res.ding
         return (
             f"{self.name}@{self.version}+det:{self.detector_digest()}"
-            f"+ding:{ding.sha256[:12]}+{self.res.speller.backend}"
+            f"+ding:{ding.sha256[:12]}+{self.res.speller.backend}+profile:{self.emission.profile}"
         )
 
     def fitted_files(self) -> dict[str, bytes]:
         from auditor.engines.lexical.calibration import CALIBRATION_PATH
+        from auditor.engines.lexical.profiles import profiles_bytes
 
+        files: dict[str, bytes] = {}
         try:
-            return {"calibration.json": CALIBRATION_PATH.read_bytes()}
+            files["calibration.json"] = CALIBRATION_PATH.read_bytes()
         except FileNotFoundError:  # the uncalibrated fallback is in force, and the digest says so
-            return {}
+            pass
+        profiles = profiles_bytes()
+        if profiles is not None:
+            files["profiles.json"] = profiles
+        return files
 
     def candidates(self, doc: SegmentedDocument) -> tuple[list[Any], dict[int, dict[str, Any]]]:
         """All monolingual candidates (before calibration) and the gloss annotations."""
@@ -208,14 +223,14 @@ class LexicalEngine(Engine):
 
     def analyze(self, doc: SegmentedDocument) -> EngineOutput:
         cands, annotations = self.candidates(doc)
-        findings = calibrated_findings(doc, (c for _seg, c in cands))
+        findings = calibrated_findings(doc, (c for _seg, c in cands), self.emission)
         if self._align is not None:
             from auditor.engines.lexical.tokens import tokenize
 
             for seg in doc.segments:
                 if seg.source is None or not seg.scored:
                     continue
-                found, ann = self._align(doc, seg, tokenize(seg.text, seg.start), self.res)
+                found, ann = self._align(doc, seg, tokenize(seg.text, seg.start), self.res, self.emission)
                 findings.extend(found)
                 if ann:
                     # Flat: segments[i].lexical.alignment holds the [de, en] word index pairs.
