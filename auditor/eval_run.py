@@ -80,15 +80,21 @@ def run_eval(
     weights: tuple[float, float, float] = (1.0, 5.0, 25.0),
     selection: Selection | None = None,
     progress: Progress | None = None,
+    human_path: str | None = None,
 ) -> tuple[dict[str, Any], str]:
-    """Read the gold file, run the pipeline on every record, return (JSON report, text report)."""
+    """Read the gold file, run the pipeline on every record, return (JSON report, text report).
+
+    With ``human_path`` (human translations of the same sources, e.g. dev_human.jsonl), the
+    same pipeline audits them too and the report gains the human-vs-MT side-by-side table
+    (``human_vs_mt``): a detector that measures literalness rather than error shows there."""
     from auditor.engines import DEFAULT_ENGINES, parse_engine_list
     from auditor.evaluate import Prediction, Span, evaluate, read_gold, render_text
     from auditor.io.atomic import check_outputs, write_atomic
     from auditor.io.writers import dumps, jsonl_record
 
-    check_outputs([predictions_path], [gold_path])  # never overwrite the gold file
+    check_outputs([predictions_path], [gold_path, *([human_path] if human_path else [])])  # never overwrite input
     gold = read_gold(gold_path)  # validates the whole file before any engine is loaded
+    human = read_gold(human_path) if human_path else None
 
     names = parse_engine_list(engine_spec or DEFAULT_ENGINES)
     pipeline, results, load_seconds, run_seconds = audit_gold(
@@ -111,6 +117,16 @@ def run_eval(
         write_atomic(predictions_path, "".join(dumps(jsonl_record(res)) + "\n" for res in results))
 
     metrics = evaluate(gold, predictions)
+    table = None
+    if human is not None and human_path is not None:
+        from auditor.human_vs_mt import audited, side_by_side
+        from auditor.types import Document
+
+        docs = [
+            Document(path=human_path, text=r.text, source=None if no_source else r.source, id=r.id, origin_line=r.line)
+            for r in human
+        ]
+        table = side_by_side(audited(pipeline.run_many(docs)), audited(results))
     run = {
         "gold": gold_path,
         "engines": names,
@@ -130,4 +146,10 @@ def run_eval(
     }
     if run["segments_per_second"] is None:
         run.pop("segments_per_second")
-    return report, render_text(metrics, run)
+    text = render_text(metrics, run)
+    if table is not None:
+        from auditor.human_vs_mt import render_side_by_side
+
+        report["human_vs_mt"] = {"human_file": human_path, **table}
+        text += "\nhuman translations against the MT of the same sources\n" + render_side_by_side(table, "this run")
+    return report, text

@@ -53,12 +53,22 @@ class _Fail(click.ClickException):
     metavar="OUT.jsonl",
     help="Also write the predictions, one JSON line per record (as `score --format jsonl`).",
 )
+@click.option(
+    "--human",
+    "human_path",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    metavar="HUMAN.jsonl",
+    help="Also audit human translations of the same sources and print the human-vs-MT table.",
+)
 @engine_options
 @weights_option
 @selection_options
 @profile_option
 @config_options
-def eval_command(gold: str, no_source: bool, fmt: str, predictions_path: str | None, **kwargs: Any) -> None:
+def eval_command(
+    gold: str, no_source: bool, fmt: str, predictions_path: str | None, human_path: str | None, **kwargs: Any
+) -> None:
     """Measure the auditor against human error spans in GOLD.jsonl.
 
     GOLD.jsonl holds one record per line: id, mt_de, optional source_en, spans
@@ -66,12 +76,16 @@ def eval_command(gold: str, no_source: bool, fmt: str, predictions_path: str | N
     character-level micro P/R/F1 (severity-aware and severity-blind) next to a
     trivial all-minor reference, Spearman/Kendall correlation of the segment
     scores, recall per gold category, precision per detector, throughput and peak
-    memory. A malformed line or a span outside its text exits with status 2.
+    memory. With --human, the human translations of the same sources are audited too
+    and the human-vs-MT table follows (share flagged, penalty per 100 words, findings
+    per detector, how often a human translation scores above the MT of its source).
+    A malformed line or a span outside its text exits with status 2.
 
     \b
     Examples:
       auditor eval ../shared/eval/dev.jsonl --engine rules,lexical
       auditor eval ../shared/seed/nato-hegseth.jsonl --engine rules --format json --predictions p.jsonl
+      auditor eval ../shared/eval/dev.jsonl --human ../shared/eval/dev_human.jsonl --profile precise
     """
     try:
         config = command_config(kwargs)
@@ -80,7 +94,7 @@ def eval_command(gold: str, no_source: bool, fmt: str, predictions_path: str | N
         engine_spec = config.engine or DEFAULT_ENGINES
         selection = config.selection()
         report, text = run_eval(
-            gold, engine_spec, no_source, predictions_path, settings, weights, selection, _progress
+            gold, engine_spec, no_source, predictions_path, settings, weights, selection, _progress, human_path
         )
     except AuditorError as exc:
         raise _Fail(str(exc)) from None
