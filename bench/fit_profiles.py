@@ -9,7 +9,8 @@ A profile is a threshold on the *calibrated confidence* of the lexical bins
 * ``balanced`` (the default) reports what the calibration emits, unchanged;
 * ``precise`` reports the emitted bins whose confidence reaches ``min_confidence``;
 * ``thorough`` reports the emitted bins and every other bin whose confidence reaches
-  ``min_confidence``.
+  ``min_confidence``, and the learned combiner's ``lexical.suspect`` runs (``combiner.json``,
+  fitted by ``bench/train_combiner.py``; its figures are that script's, not these).
 
 Method (recorded in the JSON):
 
@@ -245,7 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "profiles": {
             "precise": {"min_confidence": round(thresholds["precise"], 6), "bins": "emitted"},
             "balanced": {"min_confidence": None, "bins": "emitted"},
-            "thorough": {"min_confidence": round(thresholds["thorough"], 6), "bins": "all"},
+            "thorough": {"min_confidence": round(thresholds["thorough"], 6), "bins": "all", "combiner": True},
         },
     }
     print(json.dumps({k: result["fitted"][k] for k in ("cv", "in_sample_dev", "held_out_dev_wordqe")}, indent=1))

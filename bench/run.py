@@ -412,10 +412,17 @@ def main(argv: list[str] | None = None) -> int:
     evals: dict[str, dict[str, dict[str, Any]]] = {}
     for path in args.files:
         evals[path] = {}
+        # the other operating points of the lexical engine first, so the default row stays last
+        plan: list[tuple[str, list[str]]] = []
         for c in todo:
-            print(f"auditor eval {path} --engine {c} ...", file=sys.stderr, flush=True)
-            r = run_eval(path, c, args.timeout, args.eval_arg)
-            evals[path][c] = r
+            if "lexical" in c.split(","):
+                plan += [(c, ["--profile=precise"]), (c, ["--profile=thorough"])]
+            plan.append((c, []))
+        for c, extra in plan:
+            label = c + (f" ({extra[0].split('=')[1]})" if extra else "")
+            print(f"auditor eval {path} --engine {c} {' '.join(extra)}...", file=sys.stderr, flush=True)
+            r = run_eval(path, c, args.timeout, [*args.eval_arg, *extra])
+            evals[path][label] = r
             if "error" in r:
                 print(f"  failed: {r['error']}", file=sys.stderr)
             else:

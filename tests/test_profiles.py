@@ -51,13 +51,15 @@ def test_profiles_nest_on_real_mt() -> None:
     with DEV.open(encoding="utf-8") as fh:
         recs = [json.loads(line) for line in islice(fh, 150)]
     docs = [Document(path="dev", text=r["mt_de"], source=r["source_en"], id=r["id"]) for r in recs]
-    found: dict[str, set[tuple[str, int, int, str]]] = {}
+    # spans, not (span, detector): where two detectors flag one span the pipeline keeps the
+    # strongest, and thorough's lexical.suspect may be that one
+    found: dict[str, set[tuple[str, int, int]]] = {}
     signatures = set()
     for p in PROFILES:
         pipeline = Pipeline(create_engines(["rules", "lexical"], {"profile": p}))
         signatures.add(pipeline.signature)
         results = list(pipeline.run_many(docs))
-        found[p] = {(r.document.id or "", f.start, f.end, f.detector) for r in results for f in r.findings}
+        found[p] = {(r.document.id or "", f.start, f.end) for r in results for f in r.findings}
         if p == "precise":
             t = emission_for("precise").min_confidence
             assert t is not None

@@ -58,6 +58,15 @@ def severity_confidence(detector: str, strength: float) -> tuple[Any, float, flo
     return spec.severity, spec.confidence * (0.5 + 0.5 * strength), -1.0
 
 
+def reported_by_default(c: Any) -> bool:
+    """Whether the default profile reports candidate ``c`` (a default-enabled detector, and a
+    bin the calibration emits): one of the combiner's features, the same in training."""
+    from auditor.detectors import get
+
+    _sev, confidence, threshold = severity_confidence(c.detector, c.strength)
+    return (threshold < 0 or confidence >= threshold) and get(c.detector).default_enabled
+
+
 def calibrated_findings(
     doc: SegmentedDocument, cands: Iterable[Any], emission: Emission | None = None
 ) -> list[Finding]:
@@ -99,10 +108,13 @@ class LexicalEngine(Engine):
     version = "1"
 
     def __init__(self, cache_dir: str | None = None, profile: str = DEFAULT_PROFILE) -> None:
+        from auditor.engines.lexical.combiner import load_combiner
         from auditor.resources.lexical import load_resources
 
         self.emission = emission_for(profile)  # an unknown profile fails before any resource loads
         self.res = load_resources(cache_dir)  # raises ResourceMissing with install commands
+        #: the learned combiner, when the profile reports its findings (``thorough``)
+        self.combiner = load_combiner() if self.emission.combiner else None
         self._prefetched = False
         try:
             from auditor.engines.lexical import align
@@ -126,6 +138,7 @@ class LexicalEngine(Engine):
 
     def fitted_files(self) -> dict[str, bytes]:
         from auditor.engines.lexical.calibration import CALIBRATION_PATH
+        from auditor.engines.lexical.combiner import COMBINER_PATH
         from auditor.engines.lexical.profiles import profiles_bytes
 
         files: dict[str, bytes] = {}
@@ -136,6 +149,8 @@ class LexicalEngine(Engine):
         profiles = profiles_bytes()
         if profiles is not None:
             files["profiles.json"] = profiles
+        if COMBINER_PATH.exists():
+            files["combiner.json"] = COMBINER_PATH.read_bytes()
         return files
 
     def candidates(self, doc: SegmentedDocument) -> tuple[list[Any], dict[int, dict[str, Any]]]:
@@ -172,13 +187,39 @@ class LexicalEngine(Engine):
         What the detectors claim, before calibration decides what is reported: the
         detector examples and the calibration fit are checked against this."""
         from auditor.engines.lexical.align import candidates_for_segment
+        from auditor.engines.lexical.combiner import load_combiner
         from auditor.engines.lexical.tokens import tokenize
 
         cands = [c for _seg, c in self.candidates(doc)[0]]
         for seg in doc.segments:
             if seg.source is not None and seg.scored:
                 cands.extend(candidates_for_segment(doc, seg, tokenize(seg.text, seg.start), self.res)[0])
+        combiner = load_combiner()
+        if combiner is not None:
+            cands.extend(self.suspect_candidates(doc, cands, combiner))
         return cands
+
+    def suspect_candidates(self, doc: SegmentedDocument, raw: list[Any], combiner: Any) -> list[Any]:
+        """The learned combiner's ``lexical.suspect`` runs, from the raw candidates ``raw``."""
+        from auditor.engines.lexical.align import _word_tokens
+        from auditor.engines.lexical.combiner import EXCLUDED, token_rows
+        from auditor.engines.lexical.tokens import tokenize
+
+        usable = [c for c in raw if c.detector not in EXCLUDED]
+        out: list[Any] = []
+        for seg in doc.segments:
+            if not seg.scored:
+                continue
+            words = _word_tokens(tokenize(seg.text, seg.start))
+            if not words:
+                continue
+            inside = [c for c in usable if c.start < seg.end and c.end > seg.start]
+            rows = token_rows(
+                combiner.detectors, words, seg.text, seg.source is not None, inside,
+                [reported_by_default(c) for c in inside], self.res,
+            )  # fmt: skip
+            out.extend(combiner.suspects(words, rows))
+        return out
 
     def _prefetch(self, contexts: list[Any]) -> None:
         """Resolve every word, lemma and n-gram of the segments in a few batched queries."""
@@ -235,5 +276,25 @@ class LexicalEngine(Engine):
                 if ann:
                     # Flat: segments[i].lexical.alignment holds the [de, en] word index pairs.
                     annotations.setdefault(seg.index, {}).update(ann)
+        if self.combiner is not None:
+            findings.extend(self._suspect_findings(doc, [c for _seg, c in cands]))
         findings.sort(key=lambda f: (f.start, f.end, f.detector))
         return EngineOutput(findings=tuple(findings), annotations=annotations)
+
+    def _suspect_findings(self, doc: SegmentedDocument, monolingual: list[Any]) -> list[Finding]:
+        """``lexical.suspect`` findings (``thorough``): confidence = the combiner's probability."""
+        from auditor.detectors import get
+        from auditor.engines.lexical.align import candidates_for_segment
+        from auditor.engines.lexical.combiner import SUSPECT
+        from auditor.engines.lexical.tokens import tokenize
+
+        raw = list(monolingual)
+        for seg in doc.segments:
+            if seg.source is not None and seg.scored:
+                raw.extend(candidates_for_segment(doc, seg, tokenize(seg.text, seg.start), self.res)[0])
+        spec = get(SUSPECT)
+        return [
+            doc.finding(c.start, c.end, category=spec.category, severity=spec.severity, confidence=c.strength,
+                        detector=SUSPECT, message=c.message, suggestion=None)  # fmt: skip
+            for c in self.suspect_candidates(doc, raw, self.combiner)
+        ]

@@ -1,175 +1,205 @@
-"""The learned combiner: a logistic model that turns a lexical candidate into a probability.
+"""The learned combiner: a logistic model that rates every German word of a segment.
 
-Why: each lexical detector's evidence strength says how sure *that detector* is, but whether
-a candidate is a real error also depends on things no single detector weighs — the span's
-shape (one capitalised word, an acronym, a long compound), whether the segment is a headline
-(three times the error density on the MQM dev set), how long the segment is, and how far its
-length is from the source's. The combiner weighs them together; its probability becomes the
-finding's ``confidence``, and a *profile* (an operating point) decides which probabilities
-are reported:
+Why: each lexical detector's calibrated bins rank only what that detector proposes, so their
+recall stops near 0.11 on the MQM dev set (the ``thorough`` profile of the bins alone). Most
+errors sit on words no detector singles out; weak evidence that is worthless alone — a rare
+word, a headline, a word Hunspell or Ding does not know, a weak raw candidate — adds up. The
+combiner weighs it per word; its probability is the ``lexical.suspect`` finding's
+``confidence``, and the ``thorough`` profile reports runs of words reaching its threshold.
 
-* ``precise``  — for a gate that must not cry wolf;
-* ``balanced`` — the default;
-* ``thorough`` — for triage: more recall, lower precision.
+What it does *not* use, on purpose: alignment to the source (linked or not, coverage, length
+ratio) and the ``lexical.unaligned`` / ``lexical.omission`` candidates. Those measure how
+literal a translation is; with them, the model flagged professional human translations
+(dev_human.jsonl) 1.6 times as often as the MT of the same sources.
 
-The coefficients and the profile thresholds are *fitted*, not written by hand:
-``bench/train_combiner.py`` trains them on the MQM dev set (machine and human translations,
-5-fold cross-validation grouped by ``doc_id``, thresholds chosen inside the training folds)
-and writes ``combiner.json`` with its provenance. Reading it needs only the standard library.
-Severity stays fitted per detector (``calibration.json``); detectors the combiner was not
-trained on (the opt-in ones) keep their calibrated confidence and emission.
+The coefficients, the feature standardisation and the threshold are *fitted*, not written by
+hand: ``bench/train_combiner.py`` trains them on dev.jsonl and dev_human.jsonl (5-fold CV
+grouped by ``doc_id``, the threshold chosen inside the training folds) and writes
+``combiner.json`` with its provenance and held-out figures. Reading it needs only the standard
+library; the version and the file's digest are in the engine signature (its fitted files).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from auditor.engines.lexical.base import Candidate
 from auditor.segment import is_headline
 
-__all__ = [
-    "COMBINER_PATH",
-    "DEFAULT_PROFILE",
-    "PROFILES",
-    "Combiner",
-    "feature_names",
-    "features",
-    "load_combiner",
-]
+__all__ = ["COMBINER_PATH", "EXCLUDED", "SUSPECT", "Combiner", "feature_names", "load_combiner", "token_rows"]
 
 COMBINER_PATH = Path(__file__).with_name("combiner.json")
 
-#: operating points, most precise first; ``balanced`` is the default
-PROFILES: tuple[str, ...] = ("precise", "balanced", "thorough")
-DEFAULT_PROFILE = "balanced"
+#: the detector id of the combiner's findings
+SUSPECT = "lexical.suspect"
+#: candidates the combiner never reads: they measure literalness (see the module docstring)
+EXCLUDED = frozenset({"lexical.unaligned", "lexical.omission", SUSPECT})
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+_SHAPE = (
+    "reported",
+    "zipf_de",
+    "zipf_lower",
+    "zipf_lemma",
+    "zipf_en",
+    "hunspell",
+    "ding",
+    "log_len",
+    "capitalised",
+    "all_caps",
+    "number",
+    "hyphen",
+    "first",
+    "content",
+    "has_source",
+    "headline",
+    "headline_content",
+    "log_segment_words",
+    "position",
+)
 
 
-def feature_names(detectors: tuple[str, ...]) -> list[str]:
-    """Names of the feature vector :func:`features` returns, for the JSON and the report."""
-    names = ["bias"]
-    for d in detectors:
-        names += [f"is:{d}", f"strength:{d}", f"bin1:{d}", f"bin2:{d}"]
-    names += [
-        "log_chars",
-        "multiword",
-        "capitalised",
-        "all_caps",
-        "has_digit",
-        "sentence_initial",
-        "headline",
-        "log_segment_words",
-        "log_length_ratio",
-        "no_source",
-    ]
-    return names
+def feature_names(detectors: Sequence[str]) -> list[str]:
+    """Names of the columns :func:`token_rows` returns (bias first), for the JSON and reports."""
+    return ["bias", *(f"strength:{d}" for d in detectors), *_SHAPE]
 
 
-def features(
-    detectors: tuple[str, ...],
-    detector: str,
-    strength: float,
-    span: str,
+def token_rows(
+    detectors: Sequence[str],
+    words: Sequence[Any],
     seg_text: str,
-    offset_in_segment: int,
-    source: str | None,
-) -> list[float]:
-    """The feature vector of one candidate: what its detector says and what its span and
-    segment look like. Pure and cheap (no dictionary lookups), so train and run agree."""
-    from auditor.engines.lexical.calibration import bin_of
+    has_source: bool,
+    cands: Sequence[Candidate],
+    reported: Sequence[bool],
+    res: Any,
+) -> list[list[float]]:
+    """One feature row per German word/number token of a segment.
 
-    row = [1.0]
-    b = bin_of(strength)
-    for d in detectors:
-        hit = d == detector
-        row += [1.0 if hit else 0.0, float(strength) if hit else 0.0, float(hit and b == 1), float(hit and b == 2)]
-    words = _WORD.findall(span)
-    first = words[0] if words else ""
-    seg_words = len(_WORD.findall(seg_text))
-    src_words = len(_WORD.findall(source)) if source else 0
-    row += [
-        math.log1p(len(span)),
-        1.0 if len(words) > 1 else 0.0,
-        1.0 if first[:1].isupper() else 0.0,
-        1.0 if len(first) > 1 and first.isupper() else 0.0,
-        1.0 if any(ch.isdigit() for ch in span) else 0.0,
-        1.0 if not seg_text[:offset_in_segment].strip() else 0.0,
-        1.0 if is_headline(seg_text) else 0.0,
-        math.log1p(seg_words),
-        math.log((seg_words + 1) / (src_words + 1)) if source else 0.0,
-        0.0 if source else 1.0,
-    ]
-    return row
+    ``words`` are the segment's word and number tokens (document offsets), ``cands`` the raw
+    candidates overlapping the segment and ``reported[i]`` whether the default profile reports
+    ``cands[i]``. Train and run call this one function, so they cannot disagree."""
+    from auditor.engines.lexical.align import is_de_content
+
+    n = len(words)
+    headline = 1.0 if is_headline(seg_text) else 0.0
+    log_n = math.log1p(n)
+    index = {d: k for k, d in enumerate(detectors)}
+    rows: list[list[float]] = []
+    for i, t in enumerate(words):
+        strength = [0.0] * len(detectors)
+        rep = 0.0
+        for c, r in zip(cands, reported, strict=True):
+            if c.start < t.end and c.end > t.start:
+                k = index.get(c.detector)
+                if k is not None:
+                    strength[k] = max(strength[k], float(c.strength))
+                    rep = max(rep, 1.0 if r else 0.0)
+        w = t.text
+        is_word = t.kind == "word"
+        lemma = res.lemma(w)
+        content = 1.0 if is_de_content(t) else 0.0
+        rows.append(
+            [
+                1.0,
+                *strength,
+                rep,
+                res.zipf(w, "de") / 8,
+                res.zipf(w.lower(), "de") / 8,
+                res.zipf(lemma, "de") / 8,
+                res.zipf(w.lower(), "en") / 8,
+                1.0 if is_word and res.speller.check(w) else 0.0,
+                1.0 if is_word and (res.ding.has_de(w) or res.ding.has_de(lemma)) else 0.0,
+                math.log1p(len(w)),
+                1.0 if w[:1].isupper() else 0.0,
+                1.0 if len(w) > 1 and w.isupper() else 0.0,
+                0.0 if is_word else 1.0,
+                1.0 if "-" in w else 0.0,
+                1.0 if i == 0 else 0.0,
+                content,
+                1.0 if has_source else 0.0,
+                headline,
+                headline * content,
+                log_n,
+                i / n,
+            ]
+        )
+    return rows
 
 
 @dataclass(frozen=True)
 class Combiner:
-    """Logistic combiner over candidate features, at one profile's threshold."""
+    """Standardised logistic model over :func:`token_rows`, with its reporting threshold."""
 
     detectors: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
     weights: tuple[float, ...]
-    thresholds: dict[str, float]
-    profile: str = DEFAULT_PROFILE
+    threshold: float
     version: str = "1"
-    sha256: str = ""
 
     def __post_init__(self) -> None:
-        if self.profile not in self.thresholds:
-            raise ValueError(f"unknown profile {self.profile!r}: choose one of {', '.join(self.thresholds)}")
-        if len(self.weights) != len(feature_names(self.detectors)):
-            raise ValueError("combiner weights do not match its feature list")
+        n = len(feature_names(self.detectors))
+        if not len(self.mean) == len(self.scale) == len(self.weights) == n:
+            raise ValueError(f"combiner: {n} features, but the coefficients do not match")
 
-    @property
-    def threshold(self) -> float:
-        """The minimum probability a candidate needs to be reported in this profile."""
-        return self.thresholds[self.profile]
-
-    def covers(self, detector: str) -> bool:
-        return detector in self.detectors
-
-    def probability(
-        self,
-        detector: str,
-        strength: float,
-        span: str,
-        seg_text: str,
-        offset_in_segment: int,
-        source: str | None,
-    ) -> float:
-        """The model's probability that the candidate's characters are an error."""
-        x = features(self.detectors, detector, strength, span, seg_text, offset_in_segment, source)
-        z = sum(w * v for w, v in zip(self.weights, x, strict=True))
+    def probability(self, row: Sequence[float]) -> float:
+        """The model's probability that the token touches an error."""
+        z = self.weights[0]
+        for w, x, mu, sd in zip(self.weights[1:], row[1:], self.mean[1:], self.scale[1:], strict=True):
+            z += w * (x - mu) / sd
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
-    def tag(self) -> str:
-        """Version, file digest and profile, for the engine signature."""
-        return f"comb{self.version}:{self.sha256[:12]}:{self.profile}"
+    def suspects(self, words: Sequence[Any], rows: Sequence[Sequence[float]]) -> list[Candidate]:
+        """Runs of adjacent tokens at or above the threshold, one candidate each; its
+        strength is the run's highest probability."""
+        out: list[Candidate] = []
+        run: list[tuple[Any, float]] = []
+
+        def close() -> None:
+            if run:
+                p = max(q for _t, q in run)
+                text = " ".join(t.text for t, _q in run)
+                out.append(
+                    Candidate(
+                        SUSPECT,
+                        run[0][0].start,
+                        run[-1][0].end,
+                        "mistranslation",
+                        p,
+                        f"the learned combiner rates {text!r} as likely wrong (p = {p:.2f})",
+                    )
+                )
+                run.clear()
+
+        for t, row in zip(words, rows, strict=True):
+            p = self.probability(row)
+            if p >= self.threshold:
+                run.append((t, p))
+            else:
+                close()
+        close()
+        return out
 
 
-@lru_cache(maxsize=8)
-def load_combiner(profile: str = DEFAULT_PROFILE, path: str | None = None) -> Combiner | None:
-    """The shipped combiner at ``profile`` (cached); ``None`` when no ``combiner.json`` is installed
-    (the calibrated bins then decide alone, and the signature says so)."""
+@lru_cache(maxsize=4)
+def load_combiner(path: str | None = None) -> Combiner | None:
+    """The shipped combiner (cached); ``None`` when no ``combiner.json`` is installed (then
+    ``lexical.suspect`` never fires, and the engine's fitted-file digest says so)."""
     p = Path(path) if path else COMBINER_PATH
     try:
-        raw = p.read_bytes()
+        data: dict[str, Any] = json.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        if profile not in PROFILES:
-            raise ValueError(f"unknown profile {profile!r}: choose one of {', '.join(PROFILES)}") from None
         return None
-    data: dict[str, Any] = json.loads(raw)
     return Combiner(
         detectors=tuple(data["detectors"]),
-        weights=tuple(float(w) for w in data["weights"]),
-        thresholds={k: float(v["threshold"]) for k, v in data["profiles"].items()},
-        profile=profile,
+        mean=tuple(float(v) for v in data["mean"]),
+        scale=tuple(float(v) for v in data["scale"]),
+        weights=tuple(float(v) for v in data["weights"]),
+        threshold=float(data["threshold"]),
         version=str(data.get("version", "1")),
-        sha256=hashlib.sha256(raw).hexdigest(),
     )

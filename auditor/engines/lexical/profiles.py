@@ -7,7 +7,8 @@ chosen inside the training folds) and records its figures and provenance in the 
 
 * ``balanced`` reports what the calibration emits (the default, unchanged);
 * ``precise`` reports the emitted bins whose confidence reaches its ``min_confidence``;
-* ``thorough`` reports the emitted bins and every other bin reaching its ``min_confidence``.
+* ``thorough`` reports the emitted bins and every other bin reaching its ``min_confidence``,
+  and the learned combiner's ``lexical.suspect`` runs (:mod:`auditor.engines.lexical.combiner`).
 
 Detectors without a calibration bin are reported in every profile (their declared default).
 Severity never depends on the profile. Reading the file needs only the standard library.
@@ -36,6 +37,8 @@ class Emission:
     min_confidence: float | None = None
     #: True: bins the calibration does not emit may be reported too (when confident enough)
     all_bins: bool = False
+    #: True: the learned combiner's ``lexical.suspect`` findings are reported (combiner.json)
+    combiner: bool = False
 
     def reports(self, confidence: float, emitted: bool) -> bool:
         """Whether a candidate with this calibrated ``confidence`` in a bin the calibration
@@ -49,10 +52,12 @@ class Emission:
     def describe(self) -> str:
         """One line for ``explain`` and the README: the profile's rule."""
         if self.min_confidence is None:
-            return f"{self.profile}: the bins the calibration reports"
-        if self.all_bins:
-            return f"{self.profile}: those bins, and any bin with confidence >= {self.min_confidence:g}"
-        return f"{self.profile}: the bins the calibration reports with confidence >= {self.min_confidence:g}"
+            rule = f"{self.profile}: the bins the calibration reports"
+        elif self.all_bins:
+            rule = f"{self.profile}: the bins the calibration reports, and any bin with confidence >= {self.min_confidence:g}"
+        else:
+            rule = f"{self.profile}: the bins the calibration reports with confidence >= {self.min_confidence:g}"
+        return rule + ("; and lexical.suspect (the learned combiner)" if self.combiner else "")
 
 
 @lru_cache(maxsize=4)
@@ -80,6 +85,7 @@ def emission_for(profile: str = DEFAULT_PROFILE, path: str | None = None) -> Emi
         profile=profile,
         min_confidence=None if t is None else float(t),  # type: ignore[arg-type]
         all_bins=entry.get("bins") == "all",
+        combiner=entry.get("combiner") is True,
     )
 
 
