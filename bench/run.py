@@ -39,7 +39,9 @@ FILE_NOTES = {
     "(higher is better), correlated as is.",
     "dev.jsonl": "WMT20/21 MQM spans (major/minor); gold score = minus the MQM penalty (higher is better). "
     "The lexical engine's per-detector severities and confidences are fitted on this file "
-    "(`bench/calibrate_lexical.py`), so its figures here are in-sample.",
+    "(`bench/calibrate_lexical.py`), the profile thresholds (`bench/fit_profiles.py`) and the learned "
+    "combiner of `thorough` (`bench/train_combiner.py`) too, so its figures here are in-sample; the "
+    "cross-validated ones are in *operating points* below.",
     "nato-hegseth.jsonl": "hand-annotated seed article, no source, no segment scores.",
 }
 
