@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from auditor.engines import DEFAULT_ENGINES
 from auditor.errors import ConfigError
+from auditor.profiles import DEFAULT_PROFILE, PROFILES
 from auditor.types import Weights
 
 if TYPE_CHECKING:
@@ -55,6 +56,8 @@ class Config:
     #: detector (or engine / category) → "minor" | "major" | "critical" | "off"
     severity: dict[str, str] = field(default_factory=dict)
     min_severity: str | None = None
+    #: operating point (:mod:`auditor.profiles`): precise, balanced or thorough
+    profile: str = DEFAULT_PROFILE
     #: The file these settings came from (None: built-in defaults only).
     source: str | None = field(default=None, compare=False)
 
@@ -99,6 +102,7 @@ _KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "ignore": ((str, list, tuple), 'a detector id, engine or "category:NAME", or a list of them'),
     "severity": ((dict,), 'a table of detector = "minor", "major", "critical" or "off"'),
     "min_severity": ((str,), "minor, major or critical"),
+    "profile": ((str,), "precise, balanced or thorough"),
 }
 _WEIGHT_KEYS = ("minor", "major", "critical")
 
@@ -174,6 +178,8 @@ def _build(raw: Mapping[str, Any], source: str, base: Config | None = None) -> C
         out["severity"] = {**base.severity, **values["severity"]}
     if out["min_severity"] is not None and out["min_severity"] not in ("minor", "major", "critical"):
         raise _error(source, "min_severity", f"min_severity must be minor, major or critical, not {out['min_severity']!r}")
+    if out["profile"] not in PROFILES:
+        raise _error(source, "profile", f"profile must be {', '.join(PROFILES)}, not {out['profile']!r}")
     if not 0 <= float(out["min_score"]) <= 100:
         raise _error(source, "min_score", "min_score must be between 0 and 100")
     out["min_score"] = float(out["min_score"])
@@ -288,6 +294,10 @@ id_field = "id"                                                       # (--id-fi
 # select = ["rules", "lexical.calque"]     # only these report (--select)
 # ignore = ["lexical.unaligned"]           # these never report  (--ignore)
 # min_severity = "major"                   # drop milder findings (--min-severity)
+
+# Operating point: "precise" (a gate that must not cry wolf), "balanced", or "thorough"
+# (triage: weaker evidence too). See `auditor explain ID` for the thresholds.  (--profile)
+profile = "balanced"
 
 # MQM-style penalty weights per severity.
 [weights]

@@ -1,7 +1,7 @@
 """Metrics of ``auditor eval``: how well predicted error spans match human gold spans.
 
 Pure functions over spans; no click, no pipeline. The CLI (``auditor/cli/eval_cmd.py``)
-runs the auditor on every gold record and hands the predicted spans to
+and :mod:`auditor.eval_run` run the auditor on every gold record and hand the predicted spans to
 :func:`evaluate`.
 
 Definitions (also in the README, section "Evaluating"):

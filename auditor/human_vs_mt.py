@@ -4,20 +4,22 @@ For the same English sources, a professional human translation should on average
 flagged less and score better than raw MT (``../shared/eval/dev_human.jsonl`` against
 ``dev.jsonl`` part A). A detector that measures how *literal* a rendering is, rather
 than whether it is wrong, shows up here first. Used by ``bench/bench_human_mt.py`` and
-``tests/test_human_vs_mt_scores.py``; the pipeline is passed in, so it imports no engine.
+``tests/test_human_vs_mt_scores.py`` and ``auditor eval --human``; the pipeline is passed in,
+so it imports no engine.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from auditor.pipeline import Pipeline
+    from auditor.types import DocumentResult
 
 
 @dataclass(frozen=True)
@@ -116,17 +118,22 @@ def render_side_by_side(table: dict[str, Any], label: str = "default") -> str:
     return "\n".join(lines) + "\n"
 
 
-def audit_file(pipeline: Pipeline, path: Path, prefix: str) -> list[Audited]:
+def audited(results: Iterable[DocumentResult]) -> list[Audited]:
+    """Pipeline results as the side-by-side table needs them (one per record)."""
+    return [
+        Audited(r.document.id or "", r.words, r.score, r.penalty, tuple(f.detector for f in r.findings))
+        for r in results
+    ]
+
+
+def audit_file(pipeline: Pipeline, path: Path, prefix: str = "") -> list[Audited]:
     """Audit the records of an eval JSONL file whose id starts with ``prefix`` (with their source)."""
     from auditor.types import Document
 
-    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     docs = [
         Document(path=str(path), text=r["mt_de"], source=r.get("source_en"), id=r["id"])
         for r in records
         if r["id"].startswith(prefix)
     ]
-    return [
-        Audited(r.document.id or "", r.words, r.score, r.penalty, tuple(f.detector for f in r.findings))
-        for r in pipeline.run_many(docs)
-    ]
+    return audited(pipeline.run_many(docs))

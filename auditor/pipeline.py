@@ -14,7 +14,7 @@ import logging
 from collections.abc import Iterable, Iterator, Sequence
 
 from auditor.engines import Engine
-from auditor.estimate import MqmEstimator, estimator_for
+from auditor.estimate import MqmEstimator, estimator_for, is_headline
 from auditor.score import assign_findings, count_words, region_penalty, score_from_penalty, signature
 from auditor.segment import segment_document
 from auditor.selection import Selection
@@ -142,7 +142,7 @@ class Pipeline:
             kept.extend(found)
             words = count_words(seg.text)
             penalty = region_penalty(found, self.weights)
-            estimate = self.estimator.estimate(words, penalty)
+            estimate = self.estimator.estimate(words, penalty, is_headline(seg.text))
             total_penalty += penalty
             total_words += words
             total_estimate += estimate

@@ -217,3 +217,16 @@ def segment_document(doc: Document) -> SegmentedDocument:
     return SegmentedDocument(
         document=doc, segments=tuple(segments), lines=lines, protected=protected_spans(text, markdown)
     )
+
+
+#: what ends a full sentence: terminal punctuation, or a closing quotation mark after it
+_TERMINAL = frozenset(".!?\"'“”»«’‘…")
+
+
+def is_headline(text: str) -> bool:
+    """True for a segment that does not end like a sentence (a headline, a title, a list item).
+
+    Why it matters to the estimate: translated headlines are terse, capitalised, often
+    left half in English, and raters mark them about three times as densely per word."""
+    stripped = text.rstrip()
+    return bool(stripped) and stripped[-1] not in _TERMINAL

@@ -11,7 +11,7 @@ detectors find.
 Method (also recorded in the JSON):
 
 1. Run the auditor on every record of ``../shared/eval/dev.jsonl`` exactly as ``auditor
-   eval`` does (``auditor.cli.eval_cmd.audit_gold``: the real engines, with ``source_en``,
+   eval`` does (``auditor.eval_run.audit_gold``: the real engines, with ``source_en``,
    default weights 1/5/25), for every combination of the engines available here.
 2. Per record (a gold segment), sum over its scored sentences the features of
    ``predicted penalty = a + b·words + c·penalty``: (number of sentences, words, findings'
@@ -60,10 +60,13 @@ from auditor.evaluate import GoldRecord, kendall_tau_b, read_gold, spearman  # n
 
 DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 FOLDS = 5
-FULL = (0, 1, 2)  # columns of the full model: segments, words, penalty
+FULL = (0, 1, 2, 3, 4)  # the shipped model: segments, words, penalty, headline segments, headline words
+NO_HEADLINE = (0, 1, 2)  # the model before the headline term: segments, words, penalty
 LENGTH = (0, 1)  # length-only model: segments, words
+LENGTH_HEADLINE = (0, 1, 3, 4)  # length and the headline term, no findings
 
-Row = tuple[float, float, float]  # (scored sentences, words, region penalty) of one record
+#: (scored sentences, words, region penalty, headline sentences, words in headline sentences) of one record
+Row = tuple[float, float, float, float, float]
 
 
 # ----------------------------------------------------------------------------- fitting
@@ -134,9 +137,16 @@ def assign_folds(groups: Sequence[str], k: int = FOLDS) -> dict[str, int]:
 
 
 def cross_validate(
-    X: Sequence[Row], y: Sequence[float], groups: Sequence[str], cols: Sequence[int], k: int = FOLDS
+    X: Sequence[Row],
+    y: Sequence[float],
+    groups: Sequence[str],
+    cols: Sequence[int],
+    k: int = FOLDS,
+    domains: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """Grouped k-fold CV: per-fold Spearman (mean, min, max) and Spearman of the pooled held-out estimates."""
+    """Grouped k-fold CV: per-fold Spearman (mean, min, max) and Spearman of the pooled held-out
+    estimates, overall and (with ``domains``) per domain, so that a term that helps one domain
+    and hurts the other shows."""
     fold = assign_folds(groups, k)
     pooled = [0.0] * len(y)
     per_fold: list[float] = []
@@ -153,7 +163,7 @@ def cross_validate(
         sizes.append(len(test))
     mean = sum(per_fold) / len(per_fold)
     pooled_rho = spearman(pooled, [-v for v in y])
-    return {
+    out: dict[str, Any] = {
         "folds": k,
         "fold_sizes": sizes,
         "spearman_mean": round(mean, 4),
@@ -161,6 +171,14 @@ def cross_validate(
         "spearman_max": round(max(per_fold), 4),
         "spearman_pooled": None if pooled_rho is None else round(pooled_rho, 4),
     }
+    if domains is not None:
+        per_domain: dict[str, Any] = {}
+        for d in sorted(set(domains)):
+            idx = [n for n, dd in enumerate(domains) if dd == d]
+            rho = spearman([pooled[n] for n in idx], [-y[n] for n in idx])
+            per_domain[d] = None if rho is None else round(rho, 4)
+        out["spearman_pooled_per_domain"] = per_domain
+    return out
 
 
 def transfer(
@@ -201,19 +219,32 @@ def evaluate_fit(
                 "model": transfer(X, y, domains, a, b, FULL),
                 "length_only": transfer(X, y, domains, a, b, LENGTH),
             }
+    def reference(cols: Sequence[int]) -> dict[str, Any]:
+        c = nnls_fit(X, y, cols)
+        return {
+            "coefficients": [round(v, 6) for v in c],
+            "in_sample": correlation(predict(c, X), gold),
+            "cv": cross_validate(X, y, groups, cols, domains=domains),
+        }
+
     return {
         "a": round(coef[0], 6),
         "b": round(coef[1], 6),
         "c": round(coef[2], 6),
+        "d": round(coef[3], 6),
+        "e": round(coef[4], 6),
         "records": len(y),
         "records_with_findings": sum(1 for row in X if row[2] > 0),
+        "records_with_headline": sum(1 for row in X if row[3] > 0),
         "in_sample": correlation(est, gold),
-        "cv": cross_validate(X, y, groups, FULL),
+        "cv": cross_validate(X, y, groups, FULL, domains=domains),
+        "without_headline": reference(NO_HEADLINE),
+        "length_headline": reference(LENGTH_HEADLINE),
         "length_only": {
             "a": round(length[0], 6),
             "b": round(length[1], 6),
             "in_sample": correlation(predict(length, X), gold),
-            "cv": cross_validate(X, y, groups, LENGTH),
+            "cv": cross_validate(X, y, groups, LENGTH, domains=domains),
         },
         "minus_words": correlation([-w for w in words_ref], gold),
         "per_domain": per_domain,
@@ -225,12 +256,22 @@ def evaluate_fit(
 
 
 def rows_of(results: Sequence[Any]) -> list[Row]:
-    """(scored sentences, words, region penalty) per record, from the pipeline's SegmentResults."""
+    """(scored sentences, words, region penalty, headline sentences, headline words) per record,
+    from the pipeline's SegmentResults."""
+    from auditor.estimate import is_headline
+
     out: list[Row] = []
     for res in results:
         scored = [sr for sr in res.segments if sr.segment.scored]
+        heads = [sr for sr in scored if is_headline(sr.segment.text)]
         out.append(
-            (float(len(scored)), float(sum(sr.words for sr in scored)), float(sum(sr.penalty for sr in scored)))
+            (
+                float(len(scored)),
+                float(sum(sr.words for sr in scored)),
+                float(sum(sr.penalty for sr in scored)),
+                float(len(heads)),
+                float(sum(sr.words for sr in heads)),
+            )
         )
     return out
 
@@ -258,7 +299,7 @@ def _display_path(path: Path) -> str:
 
 
 def fit_all(data: Path, combos: Sequence[str], verbose: bool = True) -> dict[str, Any]:
-    from auditor.cli.eval_cmd import audit_gold
+    from auditor.eval_run import audit_gold
 
     records: list[GoldRecord] = read_gold(str(data))
     raw = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -289,11 +330,12 @@ def fit_all(data: Path, combos: Sequence[str], verbose: bool = True) -> dict[str
                 file=sys.stderr,
             )
     largest = max(fits, key=lambda k: (len(k.split(",")), k))
-    lo = fits[largest]["length_only"]
-    fallback = [lo["a"], lo["b"], 1.0]
+    lh = fits[largest]["length_headline"]["coefficients"]
+    fallback = [lh[0], lh[1], 1.0, lh[3], lh[4]]
     return {
-        "what": "coefficients of mqm_estimate = -(a + b*words + c*penalty) per scored sentence "
-        "(auditor/estimate.py); a document's estimate is the sum over its sentences",
+        "what": "coefficients of mqm_estimate = -(a + b*words + c*penalty + headline*(d + e*words)) per "
+        "scored sentence (auditor/estimate.py; headline = the sentence lacks terminal . ! ? or closing quote); "
+        "a document's estimate is the sum over its sentences",
         "data": {
             "path": _display_path(data),
             "sha256": hashlib.sha256(data.read_bytes()).hexdigest(),
@@ -308,20 +350,24 @@ def fit_all(data: Path, combos: Sequence[str], verbose: bool = True) -> dict[str
         "weights": "1/5/25",
         "method": (
             "auditor eval's code path (audit_gold: real engines, source_en, weights 1/5/25) on every record; "
-            "per record the sums over its scored sentences of (1, words, region penalty); target = -gold score; "
-            f"Huber-robust non-negative least squares (delta {HUBER_DELTA:g} penalty point, iteratively "
-            "reweighted scipy.optimize.nnls; a, b, c >= 0). Spearman/Kendall of -predicted penalty vs gold score: "
+            "per record the sums over its scored sentences of (1, words, region penalty, headline, headline*words); "
+            f"target = -gold score; Huber-robust non-negative least squares (delta {HUBER_DELTA:g} penalty point, "
+            "iteratively reweighted scipy.optimize.nnls; a..e >= 0). Spearman/Kendall of -predicted penalty vs "
+            "gold score: "
             f"in-sample, {FOLDS}-fold CV grouped by doc_id (folds balanced by segments, documents largest "
             "first, ties by sha256 of doc_id; spearman_mean = mean over folds, spearman_pooled = over all "
-            "held-out estimates), fit on one domain and measured on the other; each next to the length-only "
-            "model a + b*words under the same procedure and the plain -words reference of auditor eval"
+            "held-out estimates, also per domain), fit on one domain and measured on the other; each next to the "
+            "model without the headline term (without_headline), length + headline (length_headline), the "
+            "length-only model a + b*words under the same procedure and the plain -words reference of auditor eval"
         ),
         "fits": fits,
         "fallback": {
-            "a": lo["a"],
-            "b": lo["b"],
+            "a": lh[0],
+            "b": lh[1],
             "c": 1.0,
-            "from": f"length-only fit (a + b*words) of '{largest}', c = 1: the findings at face value",
+            "d": lh[3],
+            "e": lh[4],
+            "from": f"length + headline fit (a, b, d, e) of '{largest}', c = 1: the findings at face value",
             "policy": "a combination without a fit uses the fitted combination that contains all its engines "
             "with the fewest extra ones (then the key); this fallback only when a requested engine was never "
             "fitted",
@@ -346,7 +392,7 @@ def summary(result: dict[str, Any]) -> str:
         lo = fit["length_only"]
         out.append("")
         out.append(
-            f"[{key}]  a={fit['a']:.4f}  b={fit['b']:.4f}  c={fit['c']:.4f}   "
+            f"[{key}]  a={fit['a']:.4f}  b={fit['b']:.4f}  c={fit['c']:.4f}  d={fit['d']:.4f}  e={fit['e']:.4f}   "
             f"(length-only a={lo['a']:.4f} b={lo['b']:.4f}; {fit['records_with_findings']} records with findings)"
         )
         out.append(f"  {'':34} {'estimate':>9} {'length':>9}")
@@ -377,9 +423,25 @@ def summary(result: dict[str, Any]) -> str:
                 f"{f(cd['length_only']['spearman']):>9}"
             )
         out.append(f"  {'reference -words (auditor eval)':34} {'':>9} {f(fit['minus_words']['spearman']):>9}")
+        models = (
+            ("estimate", fit["cv"]),
+            ("no headline", fit["without_headline"]["cv"]),
+            ("len+headline", fit["length_headline"]["cv"]),
+            ("length", lcv),
+        )
+        out.append("  CV Spearman (grouped by doc_id)   " + " ".join(f"{m:>12}" for m, _ in models))
+        out.append(f"  {'  mean of folds':34}" + " ".join(f"{f(c['spearman_mean']):>12}" for _, c in models))
+        out.append(f"  {'  pooled':34}" + " ".join(f"{f(c['spearman_pooled']):>12}" for _, c in models))
+        for d in cv.get("spearman_pooled_per_domain", {}):
+            label = f"  pooled, {d} only"
+            out.append(
+                f"  {label:34}" + " ".join(f"{f(c['spearman_pooled_per_domain'][d]):>12}" for _, c in models)
+            )
     fb = result["fallback"]
     out.append("")
-    out.append(f"fallback: a={fb['a']:.4f} b={fb['b']:.4f} c={fb['c']:.1f} ({fb['from']})")
+    out.append(
+        f"fallback: a={fb['a']:.4f} b={fb['b']:.4f} c={fb['c']:.1f} d={fb['d']:.4f} e={fb['e']:.4f} ({fb['from']})"
+    )
     out.append(f"  in-sample Spearman on {fb['in_sample_on']}: {f(fb['in_sample']['spearman'])}")
     return "\n".join(out)
 

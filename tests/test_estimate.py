@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from auditor.estimate import ESTIMATE_PATH, MqmEstimator, engine_key, estimator_for, load_estimates
+from auditor.estimate import (
+    ESTIMATE_PATH,
+    MqmEstimator,
+    engine_key,
+    estimator_for,
+    is_headline,
+    load_estimates,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -129,13 +136,16 @@ def test_nnls_recovers_known_coefficients():
     rng = random.Random(7)
     X, y = [], []
     for _ in range(300):
-        row = (float(rng.randint(1, 3)), float(rng.randint(3, 60)), float(rng.choice([0, 0, 1, 2, 5, 6, 10])))
+        words = float(rng.randint(3, 60))
+        head = float(rng.random() < 0.2)
+        row = (float(rng.randint(1, 3)), words, float(rng.choice([0, 0, 1, 2, 5, 6, 10])), head, head * words)
         X.append(row)
-        y.append(0.5 * row[0] + 0.04 * row[1] + 0.3 * row[2] + rng.gauss(0, 0.01))
-    a, b, c = fit.nnls_fit(X, y)
+        y.append(0.5 * row[0] + 0.04 * row[1] + 0.3 * row[2] + 0.1 * row[4] + rng.gauss(0, 0.01))
+    a, b, c, d, e = fit.nnls_fit(X, y)
     assert (a, b, c) == (pytest.approx(0.5, abs=0.01), pytest.approx(0.04, abs=0.001), pytest.approx(0.3, abs=0.01))
+    assert (d, e) == (pytest.approx(0.0, abs=0.02), pytest.approx(0.1, abs=0.002))
     # a negative true effect is clipped to 0, not fitted negative
-    y_neg = [0.5 * r[0] + 0.04 * r[1] - 0.2 * r[2] for r in X]
+    y_neg = [0.5 * r[0] + 0.04 * r[1] - 0.2 * r[2] - 0.1 * r[4] for r in X]
     assert min(fit.nnls_fit(X, y_neg)) >= 0
     # the length-only model leaves c at 0
     assert fit.nnls_fit(X, y, fit.LENGTH)[2] == 0.0
@@ -147,10 +157,10 @@ def test_fit_resists_heavy_tailed_segments():
     rng = random.Random(11)
     X, y = [], []
     for i in range(400):
-        row = (1.0, float(rng.randint(3, 60)), float(rng.choice([0, 0, 1, 2, 5])))
+        row = (1.0, float(rng.randint(3, 60)), float(rng.choice([0, 0, 1, 2, 5])), 0.0, 0.0)
         X.append(row)
         y.append(0.5 + 0.04 * row[1] + 0.3 * row[2] + (25.0 if i % 40 == 0 else rng.gauss(0, 0.05)))
-    a, b, c = fit.nnls_fit(X, y)
+    a, b, c, _d, _e = fit.nnls_fit(X, y)
     assert (b, c) == (pytest.approx(0.04, abs=0.005), pytest.approx(0.3, abs=0.05))
 
 
@@ -171,14 +181,19 @@ def test_cross_validation_on_synthetic_data_prefers_the_true_model():
     X, y, groups = [], [], []
     for d in range(40):
         for _ in range(10):
-            row = (1.0, float(rng.randint(3, 60)), float(rng.choice([0, 0, 0, 1, 5])))
+            words = float(rng.randint(3, 60))
+            head = float(rng.random() < 0.3)
+            row = (1.0, words, float(rng.choice([0, 0, 0, 1, 5])), head, head * words)
             X.append(row)
-            y.append(0.3 + 0.03 * row[1] + 0.8 * row[2] + abs(rng.gauss(0, 0.5)))
+            y.append(0.3 + 0.03 * row[1] + 0.8 * row[2] + 0.1 * row[4] + abs(rng.gauss(0, 0.5)))
             groups.append(f"d{d}")
-    full = fit.cross_validate(X, y, groups, fit.FULL)
+    domains = ["news" if g < "d2" else "ted" for g in groups]
+    full = fit.cross_validate(X, y, groups, fit.FULL, domains=domains)
+    no_head = fit.cross_validate(X, y, groups, fit.NO_HEADLINE)
     length = fit.cross_validate(X, y, groups, fit.LENGTH)
     assert full["fold_sizes"] == [80] * 5
-    assert full["spearman_mean"] > length["spearman_mean"] + 0.1
+    assert full["spearman_mean"] > no_head["spearman_mean"] > length["spearman_mean"] + 0.1
+    assert set(full["spearman_pooled_per_domain"]) == {"news", "ted"}
 
 
 # ----------------------------------------------------------------------------- pipeline and output
@@ -247,3 +262,55 @@ def test_json_and_jsonl_output_carry_the_estimate(tmp_path):
     r = CliRunner().invoke(main, ["score", str(feed), "--engine", "rules", "--format", "jsonl"])
     row = json.loads(r.stdout)
     assert row["mqm_estimate"] == doc["mqm_estimate"]
+
+
+# ----------------------------------------------------------------------------- the headline term
+
+
+@pytest.mark.parametrize(
+    ("text", "headline"),
+    [
+        ("Trump droht China mit neuen Zöllen", True),
+        ("Brexit: Was Sie jetzt wissen müssen", True),
+        ("Er kam am Montag an.", False),
+        ("Kommst du?", False),
+        ("„Wir bleiben“", False),  # a quoted sentence ends with its closing quote
+        ("Sie sagte: „Nein!“ ", False),
+        ("", False),
+    ],
+)
+def test_is_headline_means_no_sentence_end(text, headline):
+    assert is_headline(text) is headline
+
+
+def test_headline_term_adds_to_the_predicted_penalty_only_for_headlines():
+    est = MqmEstimator(0.1, 0.04, 0.2, d=0.05, e=0.1)
+    assert est.predicted_penalty(10, 1.0, headline=True) == pytest.approx(0.1 + 0.4 + 0.2 + 0.05 + 1.0)
+    assert est.predicted_penalty(10, 1.0) == pytest.approx(0.7)
+    assert est.estimate(10, 1.0, headline=True) < est.estimate(10, 1.0)
+
+
+def test_shipped_fit_has_the_headline_term_and_reports_it_per_domain():
+    """The refit's headline term is non-zero and its CV figures sit per domain next to the
+    model without it and the length-only model (a term that hurts TED must show)."""
+    data = load_estimates()
+    fit = data["fits"]["lexical,rules"]
+    assert fit["e"] > 0
+    for ref in ("cv", "without_headline", "length_headline", "length_only"):
+        cv = fit[ref] if ref == "cv" else fit[ref]["cv"]
+        assert set(cv["spearman_pooled_per_domain"]) == {"news", "ted"}
+    assert fit["cv"]["spearman_mean"] >= 0.445
+    est = estimator_for(["rules", "lexical"])
+    assert est.estimate(8, 0.0, headline=True) < est.estimate(8, 0.0)
+
+
+def test_pipeline_estimates_a_headline_lower_than_the_same_words_as_a_sentence():
+    from auditor.engines.rules import RulesEngine
+    from auditor.pipeline import Pipeline
+    from auditor.types import Document
+
+    est = MqmEstimator(0.1, 0.04, 0.0, d=0.0, e=0.1)
+    pipe = Pipeline([RulesEngine()], estimator=est)
+    head = pipe.run(Document(path="h", text="Regierung kündigt neue Maßnahmen gegen Inflation an"))
+    sent = pipe.run(Document(path="s", text="Regierung kündigt neue Maßnahmen gegen Inflation an."))
+    assert head.segments[0].mqm_estimate < sent.segments[0].mqm_estimate

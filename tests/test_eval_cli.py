@@ -300,3 +300,31 @@ def test_predictions_are_byte_identical_to_score_jsonl(seed_run, tmp_path):
     r = CliRunner().invoke(main, ["score", str(SEED), "--format", "jsonl", "--engine", "rules"])
     assert r.exit_code in (0, 1), r.output
     assert r.stdout == out.read_text(encoding="utf-8")
+
+
+HUMAN = SHARED / "eval" / "dev_human.jsonl"
+
+
+@pytest.mark.skipif(not HUMAN.exists() or not DEV.exists(), reason="shared data missing: ../shared/eval")
+def test_eval_human_prints_the_side_by_side_table(tmp_path: Path) -> None:
+    """--human audits human translations of the same sources; the table pairs them by source."""
+    from auditor.human_vs_mt import source_key
+
+    humans = [json.loads(line) for line in HUMAN.read_text(encoding="utf-8").splitlines()[:30]]
+    keys = {source_key(h["id"]) for h in humans}
+    mts = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines()]
+    mts = [m for m in mts if source_key(m["id"]) in keys]
+    assert mts
+    gold, human = tmp_path / "mt.jsonl", tmp_path / "human.jsonl"
+    gold.write_text("".join(json.dumps(m) + "\n" for m in mts), encoding="utf-8")
+    human.write_text("".join(json.dumps(h) + "\n" for h in humans), encoding="utf-8")
+    text = run(gold, "--engine", "rules", "--human", human)
+    assert text.exit_code == 0, text.output
+    assert "human translations against the MT of the same sources" in text.output
+    assert "| penalty per 100 words |" in text.output
+    out = run(gold, "--engine", "rules", "--human", human, "--format", "json")
+    table = json.loads(out.output)["human_vs_mt"]
+    assert table["human_file"] == str(human)
+    assert table["human"] and table["mt"]["records"] == len(mts)
+    paired = [h for h in humans if source_key(h["id"]) in {source_key(m["id"]) for m in mts}]
+    assert table["pairs"] == len(paired)  # one MT per source in dev part A

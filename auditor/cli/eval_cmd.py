@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import resource
 import sys
-import time
-from collections.abc import Sequence
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -16,17 +14,18 @@ from auditor.cli.options import (
     config_options,
     engine_options,
     engine_settings,
+    profile_option,
     selection_options,
     weights_option,
 )
 from auditor.engines import DEFAULT_ENGINES
 from auditor.errors import AuditorError
+from auditor.eval_run import audit_gold, run_eval  # audit_gold: re-exported for older callers
 from auditor.io.terminal import safe
 
+__all__ = ["audit_gold", "eval_command", "run_eval"]
+
 if TYPE_CHECKING:
-    from auditor.evaluate import GoldRecord
-    from auditor.pipeline import Pipeline
-    from auditor.selection import Selection
     from auditor.types import DocumentResult
 
 
@@ -34,12 +33,6 @@ class _Fail(click.ClickException):
     """A user-facing error with exit code 2 (bad input, missing resource, bad option)."""
 
     exit_code = 2
-
-
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far, in MB."""
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
 
 
 @click.command("eval")
@@ -63,12 +56,27 @@ def peak_rss_mb() -> float:
 )
 @click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Also write the figures as a self-contained HTML page (inline SVG charts).")
+@click.option(
+    "--human",
+    "human_path",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    metavar="HUMAN.jsonl",
+    help="Also audit human translations of the same sources and print the human-vs-MT table.",
+)
 @engine_options
 @weights_option
 @selection_options
+@profile_option
 @config_options
 def eval_command(
-    gold: str, no_source: bool, fmt: str, predictions_path: str | None, html_path: str | None, **kwargs: Any
+    gold: str,
+    no_source: bool,
+    fmt: str,
+    predictions_path: str | None,
+    html_path: str | None,
+    human_path: str | None,
+    **kwargs: Any,
 ) -> None:
     """Measure the auditor against human error spans in GOLD.jsonl.
 
@@ -77,21 +85,26 @@ def eval_command(
     character-level micro P/R/F1 (severity-aware and severity-blind) next to a
     trivial all-minor reference, Spearman/Kendall correlation of the segment
     scores, recall per gold category, precision per detector, throughput and peak
-    memory. A malformed line or a span outside its text exits with status 2.
+    memory. With --human, the human translations of the same sources are audited too
+    and the human-vs-MT table follows (share flagged, penalty per 100 words, findings
+    per detector, how often a human translation scores above the MT of its source).
+    A malformed line or a span outside its text exits with status 2.
 
     \b
     Examples:
       auditor eval ../shared/eval/dev.jsonl --engine rules,lexical
       auditor eval ../shared/seed/nato-hegseth.jsonl --engine rules --format json --predictions p.jsonl
+      auditor eval ../shared/eval/dev.jsonl --human ../shared/eval/dev_human.jsonl --profile precise
     """
     try:
         config = command_config(kwargs)
         weights = (config.weights.minor, config.weights.major, config.weights.critical)
-        settings = engine_settings(kwargs)
+        settings = {**engine_settings(kwargs), "profile": config.profile}
         engine_spec = config.engine or DEFAULT_ENGINES
         selection = config.selection()
         report, text = run_eval(
-            gold, engine_spec, no_source, predictions_path, settings, weights, selection, html_path=html_path
+            gold, engine_spec, no_source, predictions_path, settings, weights, selection, _progress, human_path,
+            html_path=html_path,
         )
     except AuditorError as exc:
         raise _Fail(safe(str(exc))) from None
@@ -101,113 +114,12 @@ def eval_command(
         click.echo(text, nl=False)
 
 
-def audit_gold(
-    gold_path: str,
-    gold: Sequence[GoldRecord],
-    names: list[str],
-    no_source: bool = False,
-    settings: dict[str, Any] | None = None,
-    weights: tuple[float, float, float] = (1.0, 5.0, 25.0),
-    selection: Selection | None = None,
-) -> tuple[Pipeline, list[DocumentResult], float, float]:
-    """Run the pipeline on every gold record: (pipeline, results, load seconds, run seconds).
-
-    The one code path from gold records to results, shared by ``auditor eval`` and
-    ``bench/fit_mqm_estimate.py``. Engines get ``source_en`` unless ``no_source``.
-    """
-    from auditor.engines import create_engines
-    from auditor.pipeline import Pipeline
-    from auditor.types import Document, Weights
-
-    t0 = time.perf_counter()
-    engines = create_engines(names, settings or {})
-    pipeline = Pipeline(engines, Weights(*weights), selection=selection)
-    load_seconds = time.perf_counter() - t0
-
-    docs = [
-        Document(
-            path=gold_path, text=r.text, source=None if no_source else r.source, id=r.id, origin_line=r.line,
-            json_id=r.json_id,
-        )
-        for r in gold
-    ]
-    results: list[DocumentResult] = []
-    t1 = time.perf_counter()
-    stream = pipeline.run_many(docs)  # the pipeline batches documents for the engines itself
-    if sys.stderr.isatty() and len(docs) > 1:
-        with click.progressbar(length=len(docs), label="auditing", file=sys.stderr) as bar:
-            for res in stream:
-                results.append(res)
-                bar.update(1)
-    else:
-        results.extend(stream)
-    return pipeline, results, load_seconds, time.perf_counter() - t1
-
-
-def run_eval(
-    gold_path: str,
-    engine_spec: str | None,
-    no_source: bool,
-    predictions_path: str | None,
-    settings: dict[str, Any] | None = None,
-    weights: tuple[float, float, float] = (1.0, 5.0, 25.0),
-    selection: Selection | None = None,
-    html_path: str | None = None,
-) -> tuple[dict[str, Any], str]:
-    """Read the gold file, run the pipeline on every record, return (JSON report, text report)."""
-    from auditor.evaluate import Prediction, Span, evaluate, read_gold, render_text
-    from auditor.io.atomic import check_outputs, write_atomic
-
-    check_outputs([predictions_path, html_path], [gold_path])  # never overwrite the gold file
-    gold = read_gold(gold_path)  # validates the whole file before any engine is loaded
-
-    from auditor.engines import DEFAULT_ENGINES, parse_engine_list
-    from auditor.io.writers import dumps, jsonl_record
-
-    names = parse_engine_list(engine_spec or DEFAULT_ENGINES)
-    pipeline, results, load_seconds, run_seconds = audit_gold(
-        gold_path, gold, names, no_source, settings, weights, selection
-    )
-
-    predictions = []
-    for rec, res in zip(gold, results, strict=True):
-        spans = []
-        for f in res.findings:
-            if not 0 <= f.start <= f.end <= len(rec.text):
-                raise AuditorError(
-                    f"{gold_path}:{rec.line}: internal error: finding [{f.start}, {f.end}) "
-                    f"of {f.detector} outside the record text"
-                )
-            spans.append(Span(f.start, f.end, f.severity, f.category, f.detector))
-        predictions.append(Prediction(tuple(spans), res.score, res.penalty, res.mqm_estimate))
-
-    if predictions_path:
-        write_atomic(predictions_path, "".join(dumps(jsonl_record(res)) + "\n" for res in results))
-
-    metrics = evaluate(gold, predictions)
-    if html_path:
-        from auditor.io.html_eval import render_eval_html
-
-        write_atomic(html_path, render_eval_html(gold_path, gold, results, metrics, pipeline.signature))
-    run = {
-        "gold": gold_path,
-        "engines": names,
-        "source_used": not no_source and any(r.source for r in gold),
-        "signature": pipeline.signature,
-        "mqm_estimator": pipeline.estimator.to_dict(),
-        "segments": len(gold),
-        "load_seconds": round(load_seconds, 3),
-        "run_seconds": round(run_seconds, 3),
-        "segments_per_second": round(len(gold) / run_seconds, 2) if run_seconds > 0 else None,
-        "peak_rss_mb": round(peak_rss_mb(), 1),
-    }
-    report: dict[str, Any] = {
-        k: run[k] for k in ("gold", "engines", "source_used", "signature", "mqm_estimator")
-    }
-    report.update(metrics.to_dict())
-    report["throughput"] = {
-        k: run[k] for k in ("segments", "load_seconds", "run_seconds", "segments_per_second", "peak_rss_mb")
-    }
-    if run["segments_per_second"] is None:
-        run.pop("segments_per_second")
-    return report, render_text(metrics, run)
+def _progress(stream: Iterator[DocumentResult], n: int) -> Iterator[DocumentResult]:
+    """A progress bar on stderr when it is a terminal and there is more than one record."""
+    if not sys.stderr.isatty() or n <= 1:
+        yield from stream
+        return
+    with click.progressbar(length=n, label="auditing", file=sys.stderr) as bar:
+        for res in stream:
+            bar.update(1)
+            yield res

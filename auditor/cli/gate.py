@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from auditor.cli.options import engine_options, selection_options, weights_option
+from auditor.cli.options import engine_options, profile_option, selection_options, weights_option
 from auditor.errors import AuditorError
 from auditor.io.terminal import safe
 
@@ -100,6 +100,7 @@ flags override the file."""
     help="Configuration file [auditor.toml / pyproject.toml, searched upwards].",
 )
 @selection_options
+@profile_option
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file (defaults and flags only).")
 @click.option("--text-field", default=None, help="JSONL field with the German text [mt_de, text].")
 @click.option("--source-field", default=None, help="JSONL field with the English source [source_en, source].")
@@ -161,6 +162,7 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
         id_field=opts["id_field"],
         select=opts["select"],
         ignore=opts["ignore"],
+        profile=opts["profile"],
     )
     engines = parse_engine_list(config.engine)
     selection = config.selection()  # unknown detector ids fail here, before any work
@@ -182,7 +184,7 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
     docs = gate.collect(paths, config, source_path=source_path)  # all read and validated before any work
     if not docs:
         raise AuditorError(f"{', '.join(paths)}: no documents to check")
-    settings = tuple(sorted(engine_settings(opts).items()))
+    settings = tuple(sorted({**engine_settings(opts), "profile": config.profile}.items()))
     factory = gate.PipelineFactory(tuple(engines), config.weights, settings, selection=selection)
     progress = gate.Progress(len(docs), sys.stderr, enabled=opts["progress"])
     results = gate.run(docs, factory, jobs=config.jobs, progress=progress)

@@ -134,6 +134,19 @@ def selection_options(func: F) -> F:
     return func
 
 
+def profile_option(func: F) -> F:
+    """--profile: the operating point (precise, balanced, thorough), over the config's ``profile``."""
+    from auditor.profiles import PROFILES
+
+    return click.option(
+        "--profile",
+        type=click.Choice(PROFILES),
+        default=None,
+        help="Operating point: precise (a gate that must not cry wolf), balanced, thorough (triage) "
+        "[config, else balanced]; `auditor explain ID` shows the thresholds.",
+    )(func)
+
+
 def config_options(func: F) -> F:
     """--config FILE and --isolated: which configuration file is read, if any."""
     options = [
@@ -166,13 +179,15 @@ def load_settings(config_path: str | None, isolated: bool) -> Any:
 def command_config(kwargs: dict[str, Any], **extra: Any) -> Any:
     """The configuration in force for score and eval: the file (or none), then their flags.
 
-    Pops ``--config``, ``--isolated``, ``--engine``, ``--weights``, ``--select`` and ``--ignore``
-    from the command's keyword arguments; ``extra`` are further flag values (``min_severity``)."""
+    Pops ``--config``, ``--isolated``, ``--engine``, ``--weights``, ``--select``, ``--ignore`` and
+    ``--profile`` from the command's keyword arguments; ``extra`` are further flag values
+    (``min_severity``)."""
     given = kwargs.pop("weights")
     return load_settings(kwargs.pop("config_path"), kwargs.pop("isolated")).override(
         engine=kwargs.pop("engine"),
         weights=None if given is None else dict(zip(("minor", "major", "critical"), parse_weights(given))),
         select=kwargs.pop("select"),
         ignore=kwargs.pop("ignore"),
+        profile=kwargs.pop("profile", None),
         **extra,
     )

@@ -82,4 +82,15 @@ def explain_command(detector_id: str) -> None:
     except KeyError:
         raise unknown_id_error(detector_id) from None
     entry = _calibration().get("detectors", {}).get(detector.id) if detector.engine == "lexical" else None
-    click.echo(explain_text(detector, entry.get("bins") if entry else None), nl=False)
+    if not entry:
+        click.echo(explain_text(detector, None), nl=False)
+        return
+    from auditor.engines.lexical.profiles import emission_for
+    from auditor.profiles import PROFILES
+
+    rules = [emission_for(p) for p in PROFILES]
+    bins = [
+        {**b, "profiles": [r.profile for r in rules if r.reports(float(b["confidence"]), b.get("emit", True))]}
+        for b in entry.get("bins", [])
+    ]
+    click.echo(explain_text(detector, bins, [r.describe() for r in rules]), nl=False)

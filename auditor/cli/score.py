@@ -13,6 +13,7 @@ from auditor.cli.options import (
     engine_options,
     engine_settings,
     input_options,
+    profile_option,
     selection_options,
     weights_option,
 )
@@ -60,6 +61,7 @@ from auditor.cli.options import (
     default=None,
     help="Report only findings at least this severe [config, else all].",
 )
+@profile_option
 @config_options
 def score_command(paths: tuple[str, ...], fmt: str, only_flagged: bool, statistics: bool, fail_on: str | None,
                   stdin_filename: str, source_path: str | None, output: str | None,
@@ -95,7 +97,7 @@ def score_command(paths: tuple[str, ...], fmt: str, only_flagged: bool, statisti
     from auditor.types import SEVERITY_RANK
 
     config = command_config(kwargs, min_severity=kwargs.pop("min_severity"))
-    settings = engine_settings(kwargs)
+    settings = {**engine_settings(kwargs), "profile": config.profile}
     names = parse_engine_list(config.engine)
     options = ReadOptions(
         text_field=kwargs.pop("text_field"),

@@ -114,8 +114,15 @@ def _example_lines(ex: Example, mark: str) -> list[str]:
     return out
 
 
-def explain_text(detector: Detector, bins: Sequence[Mapping[str, Any]] | None = None) -> str:
-    """The long help of one detector: why, examples, calibration in force, how to silence it."""
+def explain_text(
+    detector: Detector,
+    bins: Sequence[Mapping[str, Any]] | None = None,
+    profiles: Sequence[str] = (),
+) -> str:
+    """The long help of one detector: why, examples, calibration in force, how to silence it.
+
+    ``profiles`` are one-line rules of the operating points (``--profile``); a bin that
+    carries a ``profiles`` list is shown with the profiles that report it."""
     d = detector
     lines = [
         f"{d.id} (v{d.version}) — {d.summary}",
@@ -138,9 +145,14 @@ def explain_text(detector: Detector, bins: Sequence[Mapping[str, Any]] | None = 
         for b in bins:
             emit = "reported" if b.get("emit", True) else "silenced"
             extra = f", {b['findings']} findings on dev" if "findings" in b else ""
+            if "profiles" in b:
+                extra += f"; profiles: {', '.join(b['profiles']) or 'none'}"
             lines.append(
                 f"    [{b['lo']:.1f}, {b['hi']:.1f}): {b['severity']}, {float(b['confidence']):.3f}, {emit}{extra}"
             )
+        if profiles:
+            lines.append("  operating points (--profile; severity is the same in all):")
+            lines += [f"    {p}" for p in profiles]
     else:
         lines.append(f"  no fitted bin: the declared default is used: {d.severity}, confidence {d.confidence:g}")
     lines.append(f"  source: {d.severity_source}")

@@ -32,6 +32,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from auditor.engines import Engine, ResourceStatus
+from auditor.engines.lexical.profiles import Emission, emission_for
+from auditor.profiles import DEFAULT_PROFILE
 from auditor.types import EngineOutput, Finding, SegmentedDocument
 
 log = logging.getLogger(__name__)
@@ -44,7 +46,8 @@ def severity_confidence(detector: str, strength: float) -> tuple[Any, float, flo
 
     From the fitted calibration bin when ``calibration.json`` has one for the detector;
     otherwise the detector's declared default (:mod:`auditor.engines.lexical.specs`),
-    scaled by the evidence strength, and always emitted."""
+    scaled by the evidence strength, and always emitted (threshold ``-1``: below any
+    confidence, so no profile drops it)."""
     from auditor.detectors import get
     from auditor.engines.lexical.calibration import calibrate, emit_threshold, load_calibration
 
@@ -52,21 +55,35 @@ def severity_confidence(detector: str, strength: float) -> tuple[Any, float, flo
         sev, conf = calibrate(detector, strength)
         return sev, conf, emit_threshold(detector, strength)
     spec = get(detector)
-    return spec.severity, spec.confidence * (0.5 + 0.5 * strength), 0.0
+    return spec.severity, spec.confidence * (0.5 + 0.5 * strength), -1.0
 
 
-def calibrated_findings(doc: SegmentedDocument, cands: Iterable[Any]) -> list[Finding]:
-    """Candidates → findings with calibrated severity and confidence; candidates below
-    their detector's emit threshold are dropped, repeats of a (span, detector) too.
+def reported_by_default(c: Any) -> bool:
+    """Whether the default profile reports candidate ``c`` (a default-enabled detector, and a
+    bin the calibration emits): one of the combiner's features, the same in training."""
+    from auditor.detectors import get
+
+    _sev, confidence, threshold = severity_confidence(c.detector, c.strength)
+    return (threshold < 0 or confidence >= threshold) and get(c.detector).default_enabled
+
+
+def calibrated_findings(
+    doc: SegmentedDocument, cands: Iterable[Any], emission: Emission | None = None
+) -> list[Finding]:
+    """Candidates → findings with calibrated severity and confidence; candidates the
+    profile's ``emission`` does not report are dropped (default: the calibration's own
+    emission, the ``balanced`` profile), repeats of a (span, detector) too.
     The one place both the monolingual detectors and the aligner go through."""
     from auditor.detectors import get
 
+    rule = emission or Emission()
     findings: list[Finding] = []
     seen: set[tuple[int, int, str]] = set()
     for c in cands:
         severity, confidence, threshold = severity_confidence(c.detector, c.strength)
         key = (c.start, c.end, c.detector)
-        if confidence < threshold or key in seen:
+        report = threshold < 0 or rule.reports(confidence, confidence >= threshold)
+        if not report or key in seen:
             continue
         seen.add(key)
         findings.append(
@@ -90,10 +107,14 @@ class LexicalEngine(Engine):
     name = "lexical"
     version = "1"
 
-    def __init__(self, cache_dir: str | None = None) -> None:
+    def __init__(self, cache_dir: str | None = None, profile: str = DEFAULT_PROFILE) -> None:
+        from auditor.engines.lexical.combiner import load_combiner
         from auditor.resources.lexical import load_resources
 
+        self.emission = emission_for(profile)  # an unknown profile fails before any resource loads
         self.res = load_resources(cache_dir)  # raises ResourceMissing with install commands
+        #: the learned combiner, when the profile reports its findings (``thorough``)
+        self.combiner = load_combiner() if self.emission.combiner else None
         self._prefetched = False
         try:
             from auditor.engines.lexical import align
@@ -112,16 +133,25 @@ class LexicalEngine(Engine):
         ding = self.res.ding
         return (
             f"{self.name}@{self.version}+det:{self.detector_digest()}"
-            f"+ding:{ding.sha256[:12]}+{self.res.speller.backend}"
+            f"+ding:{ding.sha256[:12]}+{self.res.speller.backend}+profile:{self.emission.profile}"
         )
 
     def fitted_files(self) -> dict[str, bytes]:
         from auditor.engines.lexical.calibration import CALIBRATION_PATH
+        from auditor.engines.lexical.combiner import COMBINER_PATH
+        from auditor.engines.lexical.profiles import profiles_bytes
 
+        files: dict[str, bytes] = {}
         try:
-            return {"calibration.json": CALIBRATION_PATH.read_bytes()}
+            files["calibration.json"] = CALIBRATION_PATH.read_bytes()
         except FileNotFoundError:  # the uncalibrated fallback is in force, and the digest says so
-            return {}
+            pass
+        profiles = profiles_bytes()
+        if profiles is not None:
+            files["profiles.json"] = profiles
+        if COMBINER_PATH.exists():
+            files["combiner.json"] = COMBINER_PATH.read_bytes()
+        return files
 
     def candidates(self, doc: SegmentedDocument) -> tuple[list[Any], dict[int, dict[str, Any]]]:
         """All monolingual candidates (before calibration) and the gloss annotations."""
@@ -157,13 +187,39 @@ class LexicalEngine(Engine):
         What the detectors claim, before calibration decides what is reported: the
         detector examples and the calibration fit are checked against this."""
         from auditor.engines.lexical.align import candidates_for_segment
+        from auditor.engines.lexical.combiner import load_combiner
         from auditor.engines.lexical.tokens import tokenize
 
         cands = [c for _seg, c in self.candidates(doc)[0]]
         for seg in doc.segments:
             if seg.source is not None and seg.scored:
                 cands.extend(candidates_for_segment(doc, seg, tokenize(seg.text, seg.start), self.res)[0])
+        combiner = load_combiner()
+        if combiner is not None:
+            cands.extend(self.suspect_candidates(doc, cands, combiner))
         return cands
+
+    def suspect_candidates(self, doc: SegmentedDocument, raw: list[Any], combiner: Any) -> list[Any]:
+        """The learned combiner's ``lexical.suspect`` runs, from the raw candidates ``raw``."""
+        from auditor.engines.lexical.align import _word_tokens
+        from auditor.engines.lexical.combiner import EXCLUDED, token_rows
+        from auditor.engines.lexical.tokens import tokenize
+
+        usable = [c for c in raw if c.detector not in EXCLUDED]
+        out: list[Any] = []
+        for seg in doc.segments:
+            if not seg.scored:
+                continue
+            words = _word_tokens(tokenize(seg.text, seg.start))
+            if not words:
+                continue
+            inside = [c for c in usable if c.start < seg.end and c.end > seg.start]
+            rows = token_rows(
+                combiner.detectors, words, seg.text, seg.source is not None, inside,
+                [reported_by_default(c) for c in inside], self.res,
+            )  # fmt: skip
+            out.extend(combiner.suspects(words, rows))
+        return out
 
     def _prefetch(self, contexts: list[Any]) -> None:
         """Resolve every word, lemma and n-gram of the segments in a few batched queries."""
@@ -208,17 +264,37 @@ class LexicalEngine(Engine):
 
     def analyze(self, doc: SegmentedDocument) -> EngineOutput:
         cands, annotations = self.candidates(doc)
-        findings = calibrated_findings(doc, (c for _seg, c in cands))
+        findings = calibrated_findings(doc, (c for _seg, c in cands), self.emission)
         if self._align is not None:
             from auditor.engines.lexical.tokens import tokenize
 
             for seg in doc.segments:
                 if seg.source is None or not seg.scored:
                     continue
-                found, ann = self._align(doc, seg, tokenize(seg.text, seg.start), self.res)
+                found, ann = self._align(doc, seg, tokenize(seg.text, seg.start), self.res, self.emission)
                 findings.extend(found)
                 if ann:
                     # Flat: segments[i].lexical.alignment holds the [de, en] word index pairs.
                     annotations.setdefault(seg.index, {}).update(ann)
+        if self.combiner is not None:
+            findings.extend(self._suspect_findings(doc, [c for _seg, c in cands]))
         findings.sort(key=lambda f: (f.start, f.end, f.detector))
         return EngineOutput(findings=tuple(findings), annotations=annotations)
+
+    def _suspect_findings(self, doc: SegmentedDocument, monolingual: list[Any]) -> list[Finding]:
+        """``lexical.suspect`` findings (``thorough``): confidence = the combiner's probability."""
+        from auditor.detectors import get
+        from auditor.engines.lexical.align import candidates_for_segment
+        from auditor.engines.lexical.combiner import SUSPECT
+        from auditor.engines.lexical.tokens import tokenize
+
+        raw = list(monolingual)
+        for seg in doc.segments:
+            if seg.source is not None and seg.scored:
+                raw.extend(candidates_for_segment(doc, seg, tokenize(seg.text, seg.start), self.res)[0])
+        spec = get(SUSPECT)
+        return [
+            doc.finding(c.start, c.end, category=spec.category, severity=spec.severity, confidence=c.strength,
+                        detector=SUSPECT, message=c.message, suggestion=None)  # fmt: skip
+            for c in self.suspect_candidates(doc, raw, self.combiner)
+        ]

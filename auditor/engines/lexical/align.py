@@ -1100,17 +1100,18 @@ def _annotation(
 
 
 def analyze_segment_with_source(
-    sdoc: SegmentedDocument, segment: Segment, tokens: list[Token], res: Any
+    sdoc: SegmentedDocument, segment: Segment, tokens: list[Token], res: Any, emission: Any = None
 ) -> tuple[list[Finding], dict[str, Any]]:
     """Findings and alignment annotation of one German segment against its English source.
 
     ``tokens`` are the segment's tokens with document offsets; ``segment.source`` is the
-    English source of the segment's unit (possibly several sentences)."""
+    English source of the segment's unit (possibly several sentences); ``emission`` is the
+    profile's rule (:class:`~auditor.engines.lexical.profiles.Emission`; default balanced)."""
     if not segment.source or not segment.scored:
         return [], {}
     from auditor.engines.lexical import calibrated_findings
 
     cands, ann = candidates_for_segment(sdoc, segment, tokens, res)
-    findings = calibrated_findings(sdoc, cands)
+    findings = calibrated_findings(sdoc, cands, emission)
     ann["findings"] = len(findings)
     return findings, ann

@@ -418,6 +418,36 @@ OMISSION = Detector(
     ),
 )
 
+SUSPECT = Detector(
+    id="lexical.suspect",
+    engine="lexical",
+    category="mistranslation",
+    severity="minor",
+    confidence=0.5,
+    summary="words the learned combiner rates as likely wrong (reported only in the thorough profile)",
+    doc=(
+        "A run of German words that a logistic model over the engine's own evidence rates as likely to "
+        "carry an error: the raw strength of every other lexical candidate on the word, its frequency "
+        "(wordfreq, German and English), Hunspell and Ding, its shape, and whether the segment is a "
+        "headline. Alignment to the source is deliberately not used: it measures literalness. Fitted on the "
+        "MQM dev set's MT and human translations (bench/train_combiner.py, combiner.json); its confidence "
+        "is the model's probability. It buys recall at low precision, so only `--profile thorough` reports "
+        "it (triage); the other profiles never do."
+    ),
+    severity_source="by definition: minor; confidence = the combiner's probability (combiner.json, fitted by "
+    "bench/train_combiner.py)",
+    flags=(
+        Example(
+            "Warum die Brexit [[Deal Abstimmung scheiterte]]",
+            note="a headline with an English noun juxtaposition (German: Abstimmung über den Deal)",
+        ),
+    ),
+    passes=(
+        Example("Der alte Mann kaufte gestern ein rotes Auto."),
+        Example("Die Regierung hat am Dienstag neue Regeln beschlossen."),
+    ),
+)
+
 DECLARATIONS: tuple[Detector, ...] = (
     CALQUE,
     LEFTOVER,
@@ -434,6 +464,7 @@ DECLARATIONS: tuple[Detector, ...] = (
     UNALIGNED,
     LITERAL,
     OMISSION,
+    SUSPECT,
 )
 
 register(*DECLARATIONS)
