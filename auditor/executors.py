@@ -231,11 +231,17 @@ def run_dask(
             "--executor dask needs the dask extra: pip install 'mt-auditor[dask]'"
         ) from None
 
+    import logging
+
+    if logging.getLogger().getEffectiveLevel() > logging.INFO:  # distributed logs every connection at INFO
+        logging.getLogger("distributed").setLevel(logging.WARNING)
     address = scheduler or os.environ.get(SCHEDULER_ENV) or None
     cluster = None
     if address is None:
         n = workers or os.cpu_count() or 1
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
+        cluster = LocalCluster(
+            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+        )
         client = Client(cluster)
     else:
         try:

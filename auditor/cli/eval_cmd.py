@@ -6,7 +6,7 @@ import json
 import resource
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -16,6 +16,8 @@ from auditor.cli.options import (
     config_options,
     engine_options,
     engine_settings,
+    execution,
+    executor_options,
     selection_options,
     weights_option,
 )
@@ -25,6 +27,7 @@ from auditor.errors import AuditorError
 if TYPE_CHECKING:
     from auditor.evaluate import GoldRecord
     from auditor.pipeline import Pipeline
+    from auditor.runs import Execution
     from auditor.selection import Selection
     from auditor.types import DocumentResult
 
@@ -63,6 +66,7 @@ def peak_rss_mb() -> float:
 @engine_options
 @weights_option
 @selection_options
+@executor_options
 @config_options
 def eval_command(gold: str, no_source: bool, fmt: str, predictions_path: str | None, **kwargs: Any) -> None:
     """Measure the auditor against human error spans in GOLD.jsonl.
@@ -80,12 +84,13 @@ def eval_command(gold: str, no_source: bool, fmt: str, predictions_path: str | N
       auditor eval ../shared/seed/nato-hegseth.jsonl --engine rules --format json --predictions p.jsonl
     """
     try:
-        config = command_config(kwargs)
+        config = command_config(kwargs, executor=kwargs.pop("executor"), jobs=kwargs.pop("jobs"))
+        how = execution(config, kwargs.pop("scheduler"))
         weights = (config.weights.minor, config.weights.major, config.weights.critical)
         settings = engine_settings(kwargs)
         engine_spec = config.engine or DEFAULT_ENGINES
         selection = config.selection()
-        report, text = run_eval(gold, engine_spec, no_source, predictions_path, settings, weights, selection)
+        report, text = run_eval(gold, engine_spec, no_source, predictions_path, settings, weights, selection, how)
     except AuditorError as exc:
         raise _Fail(str(exc)) from None
     if fmt == "json":
@@ -102,14 +107,17 @@ def audit_gold(
     settings: dict[str, Any] | None = None,
     weights: tuple[float, float, float] = (1.0, 5.0, 25.0),
     selection: Selection | None = None,
+    how: Execution | None = None,
 ) -> tuple[Pipeline, list[DocumentResult], float, float]:
     """Run the pipeline on every gold record: (pipeline, results, load seconds, run seconds).
 
     The one code path from gold records to results, shared by ``auditor eval`` and
-    ``bench/fit_mqm_estimate.py``. Engines get ``source_en`` unless ``no_source``.
+    ``bench/fit_mqm_estimate.py``. Engines get ``source_en`` unless ``no_source``. ``how``
+    picks the executor; the results are the same whichever runs them.
     """
     from auditor.engines import create_engines
     from auditor.pipeline import Pipeline
+    from auditor.runs import Execution, PipelineFactory, Runner, run_stream
     from auditor.types import Document, Weights
 
     t0 = time.perf_counter()
@@ -125,7 +133,16 @@ def audit_gold(
     ]
     results: list[DocumentResult] = []
     t1 = time.perf_counter()
-    stream = pipeline.run_many(docs)  # the pipeline batches documents for the engines itself
+    how = how or Execution()
+    factory: Callable[[], Runner]
+    if how.parallel:  # workers build their own pipeline, once each
+        factory = PipelineFactory(tuple(names), Weights(*weights), tuple((settings or {}).items()), selection)
+    else:  # this process already has one
+
+        def factory() -> Runner:
+            return lambda batch: list(pipeline.run_many(batch))
+
+    stream = run_stream(docs, factory, how)
     if sys.stderr.isatty() and len(docs) > 1:
         with click.progressbar(length=len(docs), label="auditing", file=sys.stderr) as bar:
             for res in stream:
@@ -144,6 +161,7 @@ def run_eval(
     settings: dict[str, Any] | None = None,
     weights: tuple[float, float, float] = (1.0, 5.0, 25.0),
     selection: Selection | None = None,
+    how: Execution | None = None,
 ) -> tuple[dict[str, Any], str]:
     """Read the gold file, run the pipeline on every record, return (JSON report, text report)."""
     from auditor.evaluate import Prediction, Span, evaluate, read_gold, render_text
@@ -157,7 +175,7 @@ def run_eval(
 
     names = parse_engine_list(engine_spec or DEFAULT_ENGINES)
     pipeline, results, load_seconds, run_seconds = audit_gold(
-        gold_path, gold, names, no_source, settings, weights, selection
+        gold_path, gold, names, no_source, settings, weights, selection, how
     )
 
     predictions = []

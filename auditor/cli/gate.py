@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from auditor.cli.options import selection_options
+from auditor.cli.options import executor_options, selection_options
 from auditor.errors import AuditorError
 
 EPILOG = """\b
@@ -54,8 +54,13 @@ flags override the file."""
 @click.option(
     "--exclude", "excludes", multiple=True, metavar="PATTERN", help="Files to leave out (repeatable)."
 )
+@executor_options
 @click.option(
-    "--jobs", "-j", type=click.IntRange(1), default=None, help="Worker processes [1]; same results."
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Compiled dictionaries (default: user cache dir, or $AUDITOR_CACHE); may be a shared, "
+    "read-only directory every worker reads.",
 )
 @click.option("--junit", "junit_path", metavar="FILE", default=None, help="Write a JUnit XML report.")
 @click.option("--sarif", "sarif_path", metavar="FILE", default=None, help="Write a SARIF 2.1.0 report.")
@@ -114,7 +119,7 @@ def gate_command(ctx: click.Context, paths: tuple[str, ...], **opts: object) -> 
 def _run(paths: tuple[str, ...], opts: dict) -> int:
     from auditor import gate
     from auditor.baseline import Baseline
-    from auditor.cli.options import load_settings
+    from auditor.cli.options import execution, load_settings
     from auditor.engines import parse_engine_list
     from auditor.io import reports
 
@@ -127,6 +132,7 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
         glob=opts["globs"] or None,
         exclude=opts["excludes"] or None,
         jobs=opts["jobs"],
+        executor=opts["executor"],
         baseline=opts["baseline_path"],
         text_field=opts["text_field"],
         source_field=opts["source_field"],
@@ -136,6 +142,7 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
     )
     engines = parse_engine_list(config.engine)
     selection = config.selection()  # unknown detector ids fail here, before any work
+    how = execution(config, opts["scheduler"])
     outputs = [p for p in (opts["junit_path"], opts["sarif_path"], opts["html_path"], opts["write_baseline"]) if p]
     from auditor.io import atomic
 
@@ -145,9 +152,10 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
     docs = gate.collect(paths, config)  # everything read and validated before any work
     if not docs:
         raise AuditorError(f"{', '.join(paths)}: no documents to check")
-    factory = gate.PipelineFactory(tuple(engines), config.weights, selection=selection)
+    settings = (("cache_dir", opts["cache_dir"]),) if opts["cache_dir"] else ()
+    factory = gate.PipelineFactory(tuple(engines), config.weights, settings, selection=selection)
     progress = gate.Progress(len(docs), sys.stderr, enabled=opts["progress"])
-    results = gate.run(docs, factory, jobs=config.jobs, progress=progress)
+    results = gate.run(docs, factory, progress=progress, execution=how)
 
     if opts["write_baseline"]:
         accepted = Baseline.from_results((r.document, r.findings) for r in results)

@@ -88,27 +88,37 @@ def _pick(record: dict[str, object], explicit: str | None, defaults: Sequence[st
 def parse_jsonl(path: str, text: str, options: ReadOptions) -> list[Document]:
     docs: list[Document] = []
     for lineno, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise InputError(path, f"malformed JSON: {e.msg} (column {e.colno})", lineno) from None
-        if not isinstance(record, dict):
-            raise InputError(path, "a JSONL line must be a JSON object", lineno)
-        fields = options.text_field or " or ".join(DEFAULT_TEXT_FIELDS)
-        name, value = _pick(record, options.text_field, DEFAULT_TEXT_FIELDS)
-        if name is None:
-            raise InputError(path, f"missing text field {fields!r}", lineno)
-        if not isinstance(value, str):
-            raise InputError(path, f"field {name!r} must be a string", lineno)
-        _, source = _pick(record, options.source_field, DEFAULT_SOURCE_FIELDS)
-        if source is not None and not isinstance(source, str):
-            raise InputError(path, "the source field must be a string or null", lineno)
-        rid = record.get(options.id_field)
-        doc_id = str(rid) if rid is not None else str(lineno)
-        docs.append(Document(path=path, text=value, source=source, id=doc_id, origin_line=lineno, meta=record))
+        doc = jsonl_document(path, line, lineno, options)
+        if doc is not None:
+            docs.append(doc)
     return docs
+
+
+def jsonl_document(path: str, line: str, lineno: int, options: ReadOptions) -> Document | None:
+    """One JSONL line → its Document (``None`` for a blank line); a bad record names the line.
+
+    Shared by the whole-file reader and the streaming one (:mod:`auditor.io.stream`), so both
+    accept and refuse exactly the same records."""
+    if not line.strip():
+        return None
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as e:
+        raise InputError(path, f"malformed JSON: {e.msg} (column {e.colno})", lineno) from None
+    if not isinstance(record, dict):
+        raise InputError(path, "a JSONL line must be a JSON object", lineno)
+    fields = options.text_field or " or ".join(DEFAULT_TEXT_FIELDS)
+    name, value = _pick(record, options.text_field, DEFAULT_TEXT_FIELDS)
+    if name is None:
+        raise InputError(path, f"missing text field {fields!r}", lineno)
+    if not isinstance(value, str):
+        raise InputError(path, f"field {name!r} must be a string", lineno)
+    _, source = _pick(record, options.source_field, DEFAULT_SOURCE_FIELDS)
+    if source is not None and not isinstance(source, str):
+        raise InputError(path, "the source field must be a string or null", lineno)
+    rid = record.get(options.id_field)
+    doc_id = str(rid) if rid is not None else str(lineno)
+    return Document(path=path, text=value, source=source, id=doc_id, origin_line=lineno, meta=record)
 
 
 def read_documents(paths: Sequence[str], options: ReadOptions | None = None) -> list[Document]:
