@@ -8,7 +8,7 @@ DEBS := trans-de-en hunspell-de-de libhunspell-dev chromium
 
 setup: debs $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[lexical,neural,dev]'
+	$(BIN)/pip install --quiet -e '.[lexical,neural,dask,dev]'
 	$(MAKE) --no-print-directory sarif-multitool
 	$(BIN)/auditor doctor || true
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from auditor.engines import DEFAULT_ENGINES
 from auditor.errors import ConfigError
+from auditor.executors import EXECUTORS
 from auditor.profiles import DEFAULT_PROFILE, PROFILES
 from auditor.types import Weights
 
@@ -45,6 +46,8 @@ class Config:
     glob: tuple[str, ...] = DEFAULT_GLOBS
     exclude: tuple[str, ...] = ()
     jobs: int = 1
+    #: where batches run: serial, processes (``jobs`` workers) or dask (:mod:`auditor.executors`)
+    executor: str = "serial"
     weights: Weights = field(default_factory=Weights)
     baseline: str | None = None
     text_field: str | None = None
@@ -93,6 +96,7 @@ _KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "glob": ((str, list, tuple), "a glob pattern or a list of them"),
     "exclude": ((str, list, tuple), "a glob pattern or a list of them"),
     "jobs": (_INT, "a positive integer"),
+    "executor": ((str,), "serial, processes or dask"),
     "weights": ((dict, Weights), "a table with minor, major and critical"),
     "baseline": ((str,), "a file path"),
     "text_field": ((str,), "a JSONL field name"),
@@ -188,6 +192,8 @@ def _build(raw: Mapping[str, Any], source: str, base: Config | None = None) -> C
             raise _error(source, key, f"{key} must be {_KEYS[key][1]}")
     if out["jobs"] < 1:
         raise _error(source, "jobs", "jobs must be a positive integer")
+    if out["executor"] not in EXECUTORS:
+        raise _error(source, "executor", f"executor must be serial, processes or dask, not {out['executor']!r}")
     names = [n.strip() for n in str(out["engine"]).split(",") if n.strip()]
     if not names:
         raise _error(source, "engine", "engine must name at least one engine")
@@ -281,6 +287,9 @@ exclude = []                                                          # (--exclu
 
 # Parallel worker processes; results are identical to a serial run.  (--jobs)
 jobs = 1
+# Where batches run: "serial", "processes" (--jobs workers) or "dask" (a cluster:
+# --scheduler tcp://host:8786 or $AUDITOR_DASK_SCHEDULER, else a local one).  (--executor)
+executor = "serial"
 
 # Findings accepted earlier (auditor gate --write-baseline FILE); relative to this file.
 # baseline = "auditor-baseline.json"                                  (--baseline)

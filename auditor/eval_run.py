@@ -20,6 +20,7 @@ from auditor.errors import AuditorError
 if TYPE_CHECKING:
     from auditor.evaluate import GoldRecord
     from auditor.pipeline import Pipeline
+    from auditor.runs import Execution, Runner
     from auditor.selection import Selection
     from auditor.types import DocumentResult
 
@@ -44,14 +45,17 @@ def audit_gold(
     weights: tuple[float, float, float] = (1.0, 5.0, 25.0),
     selection: Selection | None = None,
     progress: Progress | None = None,
+    how: Execution | None = None,
 ) -> tuple[Pipeline, list[DocumentResult], float, float]:
     """Run the pipeline on every gold record: (pipeline, results, load seconds, run seconds).
 
     The one code path from gold records to results, shared by ``auditor eval`` and
-    ``bench/fit_mqm_estimate.py``. Engines get ``source_en`` unless ``no_source``.
+    ``bench/fit_mqm_estimate.py``. Engines get ``source_en`` unless ``no_source``. ``how``
+    picks the executor; the results are the same whichever runs them.
     """
     from auditor.engines import create_engines
     from auditor.pipeline import Pipeline
+    from auditor.runs import Execution, PipelineFactory, run_stream
     from auditor.types import Document, Weights
 
     t0 = time.perf_counter()
@@ -67,7 +71,16 @@ def audit_gold(
         for r in gold
     ]
     t1 = time.perf_counter()
-    stream = pipeline.run_many(docs)  # the pipeline batches documents for the engines itself
+    how = how or Execution()
+    factory: Callable[[], Runner]
+    if how.parallel:  # workers build their own pipeline, once each
+        factory = PipelineFactory(tuple(names), Weights(*weights), tuple(sorted((settings or {}).items())), selection)
+    else:  # this process already has one
+
+        def factory() -> Runner:
+            return lambda batch: list(pipeline.run_many(batch))
+
+    stream = run_stream(docs, factory, how)
     results = list(progress(stream, len(docs)) if progress is not None else stream)
     return pipeline, results, load_seconds, time.perf_counter() - t1
 
@@ -83,6 +96,7 @@ def run_eval(
     progress: Progress | None = None,
     human_path: str | None = None,
     html_path: str | None = None,
+    how: Execution | None = None,
 ) -> tuple[dict[str, Any], str]:
     """Read the gold file, run the pipeline on every record, return (JSON report, text report).
 
@@ -101,7 +115,7 @@ def run_eval(
 
     names = parse_engine_list(engine_spec or DEFAULT_ENGINES)
     pipeline, results, load_seconds, run_seconds = audit_gold(
-        gold_path, gold, names, no_source, settings, weights, selection, progress
+        gold_path, gold, names, no_source, settings, weights, selection, progress, how
     )
 
     predictions = []

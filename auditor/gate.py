@@ -11,21 +11,22 @@ them (same formula as the pipeline, see :func:`effective_score`).
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from auditor.baseline import Baseline, document_key
 from auditor.config import Config
 from auditor.errors import InputError
 from auditor.io.feeds import looks_like_feed, read_feed
 from auditor.io.terminal import safe
-from auditor.selection import Selection
+from auditor.runs import BATCH, Execution, PipelineFactory, Runner
 from auditor.types import SEVERITIES, Document, DocumentResult, Finding, Weights
 
 EXIT_PASSED = 0
@@ -116,35 +117,9 @@ def collect(paths: Sequence[str], config: Config, source_path: str | None = None
 
 # ---------------------------------------------------------------------------- running
 
-#: Runs one batch of documents, returning one result per document, in order.
-Runner = Callable[[list[Document]], list[DocumentResult]]
-
-#: Documents per batch. The same fixed batches are used by serial and parallel runs, so
-#: engines that batch (neural) see exactly the same inputs whatever --jobs is.
-BATCH = 16
-
-
-@dataclass(frozen=True)
-class PipelineFactory:
-    """Builds the real pipeline; picklable, so each worker process builds its own once."""
-
-    engines: tuple[str, ...]
-    weights: Weights = field(default_factory=Weights)
-    settings: tuple[tuple[str, Any], ...] = ()
-    selection: Selection | None = None
-
-    def __call__(self) -> Runner:
-        from auditor.engines import create_engines
-        from auditor.pipeline import Pipeline
-
-        pipeline = Pipeline(
-            create_engines(list(self.engines), dict(self.settings)), self.weights, selection=self.selection
-        )
-
-        def run_batch(docs: list[Document]) -> list[DocumentResult]:
-            return list(pipeline.run_many(docs))
-
-        return run_batch
+#: Documents per batch, the pipeline factory and the runner type live in
+#: :mod:`auditor.runs` (shared with score and eval); the names stay importable from here.
+__all__ = ["BATCH", "Execution", "PipelineFactory", "Runner"]
 
 
 class Progress:
@@ -179,22 +154,24 @@ class Progress:
 
 
 def run(
-    docs: Sequence[Document],
+    docs: Iterable[Document],
     factory: Callable[[], Runner],
     jobs: int = 1,
     progress: Progress | None = None,
+    execution: Execution | None = None,
 ) -> list[DocumentResult]:
-    """Results for ``docs`` in input order; ``jobs > 1`` uses worker processes (same results)."""
-    from auditor.executors import execute
+    """Results for ``docs`` in input order, whatever the executor (``jobs > 1``: worker processes)."""
+    from auditor.runs import run_stream
 
-    results: list[DocumentResult] = []
-    batches = [list(docs[i : i + BATCH]) for i in range(0, len(docs), BATCH)]
-    if len(batches) <= 1:
-        jobs = 1
-    for batch in execute(batches, factory, jobs=min(jobs, max(1, len(batches)))):
-        results.extend(batch)
-        if progress:
-            progress.advance(len(batch))
+    execution = execution or Execution(jobs=jobs)
+    if isinstance(docs, Sequence) and execution.executor != "dask":
+        # a pool larger than the number of batches only costs start-up
+        n_batches = -(-len(docs) // BATCH)
+        if n_batches <= 1:
+            execution = Execution()
+        elif execution.jobs > n_batches:
+            execution = dataclasses.replace(execution, jobs=n_batches)
+    results = list(run_stream(docs, factory, execution, on_batch=progress.advance if progress else None))
     if progress:
         progress.close()
     return results

@@ -14,6 +14,8 @@ from auditor.cli.options import (
     config_options,
     engine_options,
     engine_settings,
+    execution,
+    executor_options,
     profile_option,
     selection_options,
     weights_option,
@@ -68,6 +70,7 @@ class _Fail(click.ClickException):
 @weights_option
 @selection_options
 @profile_option
+@executor_options
 @config_options
 def eval_command(
     gold: str,
@@ -97,14 +100,15 @@ def eval_command(
       auditor eval ../shared/eval/dev.jsonl --human ../shared/eval/dev_human.jsonl --profile precise
     """
     try:
-        config = command_config(kwargs)
+        config = command_config(kwargs, executor=kwargs.pop("executor"), jobs=kwargs.pop("jobs"))
+        how = execution(config, kwargs.pop("scheduler"))
         weights = (config.weights.minor, config.weights.major, config.weights.critical)
         settings = {**engine_settings(kwargs), "profile": config.profile}
         engine_spec = config.engine or DEFAULT_ENGINES
         selection = config.selection()
         report, text = run_eval(
             gold, engine_spec, no_source, predictions_path, settings, weights, selection, _progress, human_path,
-            html_path=html_path,
+            html_path=html_path, how=how,
         )
     except AuditorError as exc:
         raise _Fail(safe(str(exc))) from None

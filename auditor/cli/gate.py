@@ -12,7 +12,13 @@ import sys
 
 import click
 
-from auditor.cli.options import engine_options, profile_option, selection_options, weights_option
+from auditor.cli.options import (
+    engine_options,
+    executor_options,
+    profile_option,
+    selection_options,
+    weights_option,
+)
 from auditor.errors import AuditorError
 from auditor.io.terminal import safe
 
@@ -61,8 +67,13 @@ flags override the file."""
 @click.option(
     "--exclude", "excludes", multiple=True, metavar="PATTERN", help="Files to leave out (repeatable)."
 )
+@executor_options
 @click.option(
-    "--jobs", "-j", type=click.IntRange(1), default=None, help="Worker processes [1]; same results."
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Compiled dictionaries (default: user cache dir, or $AUDITOR_CACHE); may be a shared, "
+    "read-only directory every worker reads.",
 )
 @click.option("--junit", "junit_path", metavar="FILE", default=None, help="Write a JUnit XML report.")
 @click.option("--sarif", "sarif_path", metavar="FILE", default=None, help="Write a SARIF 2.1.0 report.")
@@ -140,7 +151,7 @@ def gate_command(ctx: click.Context, paths: tuple[str, ...], **opts: object) -> 
 def _run(paths: tuple[str, ...], opts: dict) -> int:
     from auditor import gate
     from auditor.baseline import Baseline
-    from auditor.cli.options import engine_settings, load_settings, parse_weights
+    from auditor.cli.options import engine_settings, execution, load_settings, parse_weights
     from auditor.engines import parse_engine_list
     from auditor.io import reports
 
@@ -156,6 +167,7 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
         glob=opts["globs"] or None,
         exclude=opts["excludes"] or None,
         jobs=opts["jobs"],
+        executor=opts["executor"],
         baseline=opts["baseline_path"],
         text_field=opts["text_field"],
         source_field=opts["source_field"],
@@ -166,6 +178,7 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
     )
     engines = parse_engine_list(config.engine)
     selection = config.selection()  # unknown detector ids fail here, before any work
+    how = execution(config, opts["scheduler"])
     outputs = [p for p in (opts["junit_path"], opts["sarif_path"], opts["html_path"], opts["write_baseline"]) if p]
     from auditor.io import atomic
 
@@ -184,10 +197,13 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
     docs = gate.collect(paths, config, source_path=source_path)  # all read and validated before any work
     if not docs:
         raise AuditorError(f"{', '.join(paths)}: no documents to check")
-    settings = tuple(sorted({**engine_settings(opts), "profile": config.profile}.items()))
+    extra: dict[str, object] = {"profile": config.profile}
+    if opts["cache_dir"]:
+        extra["cache_dir"] = opts["cache_dir"]
+    settings = tuple(sorted({**engine_settings(opts), **extra}.items()))
     factory = gate.PipelineFactory(tuple(engines), config.weights, settings, selection=selection)
     progress = gate.Progress(len(docs), sys.stderr, enabled=opts["progress"])
-    results = gate.run(docs, factory, jobs=config.jobs, progress=progress)
+    results = gate.run(docs, factory, progress=progress, execution=how)
 
     if opts["write_baseline"]:
         accepted = Baseline.from_results((r.document, r.findings) for r in results)

@@ -191,3 +191,43 @@ def command_config(kwargs: dict[str, Any], **extra: Any) -> Any:
         profile=kwargs.pop("profile", None),
         **extra,
     )
+
+
+def executor_options(func: F) -> F:
+    """--executor, --jobs and --scheduler: where the batches run (the output is the same)."""
+    options = [
+        click.option(
+            "--executor",
+            type=click.Choice(["serial", "processes", "dask"]),
+            default=None,
+            help="Where batches run: serial (this process), processes (--jobs local workers) or dask "
+            "(a cluster; see --scheduler) [config, else serial]. The output is the same.",
+        ),
+        click.option(
+            "--jobs",
+            "-j",
+            type=click.IntRange(1),
+            default=None,
+            help="Workers: processes, or a local dask cluster's size; --jobs N alone means "
+            "--executor processes [config, else 1].",
+        ),
+        click.option(
+            "--scheduler",
+            default=None,
+            metavar="ADDRESS",
+            help="dask: join this scheduler (tcp://host:8786) instead of starting a local cluster "
+            "[$AUDITOR_DASK_SCHEDULER].",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def execution(config: Any, scheduler: str | None) -> Any:
+    """The :class:`auditor.runs.Execution` the settings in force ask for."""
+    from auditor.runs import Execution
+
+    if scheduler and config.executor != "dask":
+        raise click.UsageError("--scheduler goes with --executor dask")
+    return Execution(config.executor, config.jobs, scheduler)

@@ -12,6 +12,8 @@ from auditor.cli.options import (
     config_options,
     engine_options,
     engine_settings,
+    execution,
+    executor_options,
     input_options,
     profile_option,
     selection_options,
@@ -55,6 +57,7 @@ from auditor.cli.options import (
 @input_options
 @weights_option
 @selection_options
+@executor_options
 @click.option(
     "--min-severity",
     type=click.Choice(["minor", "major", "critical"]),
@@ -82,7 +85,7 @@ def score_command(paths: tuple[str, ...], fmt: str, only_flagged: bool, statisti
     Scores: every finding costs its MQM weight (minor 1, major 5, critical 25);
     score = 100 − 100 × penalty / words, per sentence and per document.
     """
-    from auditor.engines import create_engines, parse_engine_list
+    from auditor.engines import parse_engine_list
     from auditor.io.readers import ReadOptions, read_documents
     from auditor.io.writers import (
         dumps,
@@ -93,10 +96,12 @@ def score_command(paths: tuple[str, ...], fmt: str, only_flagged: bool, statisti
         report_json,
         use_color,
     )
-    from auditor.pipeline import Pipeline
-    from auditor.types import SEVERITY_RANK
+    from auditor.runs import PipelineFactory, run_stream
 
-    config = command_config(kwargs, min_severity=kwargs.pop("min_severity"))
+    config = command_config(
+        kwargs, min_severity=kwargs.pop("min_severity"), executor=kwargs.pop("executor"), jobs=kwargs.pop("jobs")
+    )
+    how = execution(config, kwargs.pop("scheduler"))
     settings = {**engine_settings(kwargs), "profile": config.profile}
     names = parse_engine_list(config.engine)
     options = ReadOptions(
@@ -110,34 +115,66 @@ def score_command(paths: tuple[str, ...], fmt: str, only_flagged: bool, statisti
     from auditor.io.atomic import check_outputs, write_atomic
 
     check_outputs([output], [*paths, *([source_path] if source_path else [])])  # before any work
-    docs = read_documents(list(paths), options)
     selection = config.selection()  # unknown detector ids fail here, before any work
-    pipeline = Pipeline(create_engines(names, settings), config.weights, selection=selection)
-    results = list(pipeline.run_many(docs))
+    factory = PipelineFactory(tuple(names), config.weights, tuple(settings.items()), selection)
+    if fmt == "jsonl" and not statistics:
+        flagged = _stream_jsonl(paths, options, factory, how, output, fail_on)
+        if flagged:
+            sys.exit(1)
+        return
+    results = list(run_stream(read_documents(list(paths), options), factory, how))
+    signature = results[0].signature if results else factory.signature()
 
     if statistics:
         out = render_statistics(results)
     elif fmt == "line":
         out = render_line(results)
     elif fmt == "json":
-        out = dumps(report_json(results, pipeline.signature), indent=2) + "\n"
+        out = dumps(report_json(results, signature), indent=2) + "\n"
     elif fmt == "html":
         from auditor.io.html import render_score_html
 
-        out = render_score_html(results, pipeline.signature)
+        out = render_score_html(results, signature)
     elif fmt == "jsonl":
         out = "".join(dumps(jsonl_record(r)) + "\n" for r in results)
     else:
         colored = use_color(color, output is None and sys.stdout.isatty())
-        out = render_text(results, pipeline.signature, color=colored, only_flagged=only_flagged)
+        out = render_text(results, signature, color=colored, only_flagged=only_flagged)
         if config.source:
             out += f"config: {config.source}\n"
     if output:
         write_atomic(output, out)
     else:
         click.echo(out, nl=False, color=True)
-    if fail_on is not None:
-        threshold = SEVERITY_RANK[fail_on]
-        if any(SEVERITY_RANK[f.severity] >= threshold for r in results for f in r.findings):
-            sys.exit(1)
+    if fail_on is not None and _at_or_above(results, fail_on):
+        sys.exit(1)
 
+
+def _at_or_above(results: Any, fail_on: str) -> bool:
+    """True when a finding of ``results`` is at least as severe as ``fail_on``."""
+    from auditor.types import SEVERITY_RANK
+
+    threshold = SEVERITY_RANK[fail_on]
+    return any(SEVERITY_RANK[f.severity] >= threshold for r in results for f in r.findings)
+
+
+def _stream_jsonl(paths: tuple[str, ...], options: Any, factory: Any, how: Any, output: str | None,
+                  fail_on: str | None) -> bool:
+    """``--format jsonl`` in bounded memory: validate every input, then score and write record by record.
+
+    Returns whether a finding reached ``--fail-on``. A record that fails to score stops the
+    run before the ``-o`` file is renamed into place (the temporary is removed)."""
+    from auditor.io.atomic import StreamingReport
+    from auditor.io.stream import DocumentStream
+    from auditor.io.writers import dumps, jsonl_record
+    from auditor.runs import run_stream
+
+    docs = DocumentStream(paths, options)
+    docs.validate()  # first pass: a bad record anywhere stops the run before any output
+    flagged = False
+    with StreamingReport(output) as report:
+        for result in run_stream(docs, factory, how):
+            report.write(dumps(jsonl_record(result)) + "\n")
+            flagged = flagged or (fail_on is not None and _at_or_above([result], fail_on))
+        report.commit()
+    return flagged

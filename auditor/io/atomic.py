@@ -30,6 +30,7 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TextIO
 
 from auditor.errors import AuditorError
 
@@ -186,3 +187,86 @@ def write_reports(items: Iterable[tuple[str, str]]) -> None:
 def write_atomic(path: str, text: str) -> None:
     """Write one report (see module docstring for what happens to special files and modes)."""
     write_reports([(path, text)])
+
+
+class StreamingReport:
+    """A report written piece by piece as results arrive, to ``-``, a special file or a temporary.
+
+    Why: ``score --format jsonl`` writes each record as soon as it is scored (flat memory),
+    yet a regular ``-o`` file must only ever hold a complete report. So the pieces go to a
+    temporary beside the target, renamed onto it by :meth:`commit`; leaving the ``with``
+    block by an exception (a record that fails, SIGINT, SIGTERM) removes the temporary and
+    leaves any existing target untouched. ``-`` and special files are written through.
+    """
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path or STDOUT
+        self._tmp: str | None = None
+        self._target: str | None = None
+        self._mode = 0
+        self._fh: TextIO | None = None
+
+    def __enter__(self) -> StreamingReport:
+        path = self.path
+        if path == STDOUT:
+            self._fh = sys.stdout
+            return self
+        if _is_special(path):
+            try:
+                self._fh = open(path, "w", encoding="utf-8", newline="\n")
+            except OSError as exc:
+                raise AuditorError(f"{path}: cannot write report: {exc.strerror or exc}") from None
+            return self
+        target = os.path.realpath(path) if os.path.islink(path) else path
+        try:
+            self._mode = stat.S_IMODE(os.stat(target).st_mode)
+        except FileNotFoundError:
+            self._mode = _umask_mode()
+        except OSError as exc:
+            raise AuditorError(f"{path}: cannot write report: {exc.strerror or exc}") from None
+        try:
+            fd, self._tmp = tempfile.mkstemp(
+                prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=os.path.dirname(target) or "."
+            )
+        except OSError as exc:
+            raise AuditorError(f"{path}: cannot write report: {exc.strerror or exc}") from None
+        self._target = target
+        self._fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        return self
+
+    def write(self, text: str) -> None:
+        assert self._fh is not None, "use StreamingReport in a with block"
+        try:
+            self._fh.write(text)
+        except OSError as exc:
+            raise AuditorError(f"{self.path}: cannot write report: {exc.strerror or exc}") from None
+
+    def commit(self) -> None:
+        """The report is complete: flush it, and rename the temporary onto the target."""
+        fh = self._fh
+        if fh is None:
+            return
+        try:
+            fh.flush()
+            if self._tmp is not None and self._target is not None:
+                os.fsync(fh.fileno())
+                fh.close()
+                os.chmod(self._tmp, self._mode)
+                os.replace(self._tmp, self._target)
+                self._tmp = None
+            elif fh is not sys.stdout:
+                fh.close()
+        except OSError as exc:
+            raise AuditorError(f"{self.path}: cannot write report: {exc.strerror or exc}") from None
+        self._fh = None
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        fh, self._fh = self._fh, None
+        if fh is not None and fh is not sys.stdout:
+            fh.close()
+        if self._tmp is not None:
+            try:
+                os.unlink(self._tmp)
+            except FileNotFoundError:
+                pass
+            self._tmp = None

@@ -156,31 +156,35 @@ def id_label(value: Any) -> str:
 
 def parse_jsonl(path: str, text: str, options: ReadOptions) -> list[Document]:
     """Documents of the JSONL records in ``text``; the id is kept as the JSON value given."""
-    docs: list[Document] = []
-    for lineno, line in jsonl_lines(text):
-        record = load_json_line(path, line, lineno)
-        if not isinstance(record, dict):
-            raise InputError(path, "a JSONL line must be a JSON object", lineno)
-        fields = options.text_field or " or ".join(DEFAULT_TEXT_FIELDS)
-        name, value = _pick(record, options.text_field, DEFAULT_TEXT_FIELDS)
-        if name is None:
-            raise InputError(path, f"missing text field {fields!r}", lineno)
-        if not isinstance(value, str):
-            raise InputError(path, f"field {name!r} must be a string", lineno)
-        _, source = _pick(record, options.source_field, DEFAULT_SOURCE_FIELDS)
-        if source is not None and not isinstance(source, str):
-            raise InputError(path, "the source field must be a string or null", lineno)
-        rid = record.get(options.id_field)
-        try:
-            doc_id = id_label(rid) if rid is not None else str(lineno)
-        except (RecursionError, ValueError):
-            raise InputError(path, f"the {options.id_field!r} value cannot be used as an id", lineno) from None
-        docs.append(
-            Document(
-                path=path, text=value, source=source, id=doc_id, origin_line=lineno, meta=record, json_id=(rid,)
-            )
-        )
-    return docs
+    docs = (jsonl_document(path, line, lineno, options) for lineno, line in jsonl_lines(text))
+    return [d for d in docs if d is not None]
+
+
+def jsonl_document(path: str, line: str, lineno: int, options: ReadOptions) -> Document | None:
+    """One JSONL line → its Document (``None`` for a blank line); a bad record names the line.
+
+    Shared by the whole-file reader and the streaming one (:mod:`auditor.io.stream`), so both
+    accept and refuse exactly the same records."""
+    if not line.strip():
+        return None
+    record = load_json_line(path, line, lineno)
+    if not isinstance(record, dict):
+        raise InputError(path, "a JSONL line must be a JSON object", lineno)
+    fields = options.text_field or " or ".join(DEFAULT_TEXT_FIELDS)
+    name, value = _pick(record, options.text_field, DEFAULT_TEXT_FIELDS)
+    if name is None:
+        raise InputError(path, f"missing text field {fields!r}", lineno)
+    if not isinstance(value, str):
+        raise InputError(path, f"field {name!r} must be a string", lineno)
+    _, source = _pick(record, options.source_field, DEFAULT_SOURCE_FIELDS)
+    if source is not None and not isinstance(source, str):
+        raise InputError(path, "the source field must be a string or null", lineno)
+    rid = record.get(options.id_field)
+    try:
+        doc_id = id_label(rid) if rid is not None else str(lineno)
+    except (RecursionError, ValueError):
+        raise InputError(path, f"the {options.id_field!r} value cannot be used as an id", lineno) from None
+    return Document(path=path, text=value, source=source, id=doc_id, origin_line=lineno, meta=record, json_id=(rid,))
 
 
 def read_text(path: str) -> str:
