@@ -40,7 +40,10 @@ SCHEDULER_ENV = "AUDITOR_DASK_SCHEDULER"
 
 
 class BatchError(AuditorError):
-    """A batch raised in a worker; names the first document of the batch that fails alone."""
+    """An engine crashed on a batch; names the first document of the batch that fails alone.
+
+    It is an internal error (exit 2, never the gate's 1); the original exception is kept as
+    ``__cause__`` when it was raised in this process, for ``-v``."""
 
 
 def _label(doc: Document) -> str:
@@ -60,10 +63,10 @@ def run_checked(runner: Runner, batch: list[Document]) -> list[DocumentResult]:
             try:
                 runner([doc])
             except Exception as one:
-                raise BatchError(f"{_label(doc)}: cannot score: {type(one).__name__}: {one}") from None
+                raise BatchError(f"{_label(doc)}: cannot score: {type(one).__name__}: {one}") from one
         raise BatchError(
             f"batch starting at {_label(batch[0])}: cannot score: {type(exc).__name__}: {exc}"
-        ) from None
+        ) from exc
 
 
 # ---------------------------------------------------------------------------- serial

@@ -140,7 +140,7 @@ def test_internal_error_is_exit_2_with_one_line_and_a_hint(work: tuple[Path, Pat
     if command == "gate":  # the gate names the document that fails on its own instead
         assert lines[0] == "auditor gate: error: in.txt: cannot score: RuntimeError: engine exploded"
         return
-    assert "internal error: RuntimeError: engine exploded" in lines[0]
+    assert lines[0].startswith("auditor: internal error: in.txt") and "RuntimeError: engine exploded" in lines[0]
     assert "rerun with -v" in lines[0]
     proc = _start(["-v", *args], "crash", marks, out)
     _, stderr = proc.communicate(timeout=120)

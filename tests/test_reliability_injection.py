@@ -33,7 +33,7 @@ HOSTILE_JSONL = [
 ]
 # the command the runner would see: "::" after optional whitespace at the start of a line
 COMMAND = re.compile(r"^\s*::")
-OWN_ANNOTATION = re.compile(r"^::(error|warning|notice) file=[^:\n]*,line=\d+[^\n]*::[^\n]*$")
+OWN_ANNOTATION = re.compile(r"^::(error|warning|notice) (file=[^:\n]*,line=\d+[^\n]*|title=mt-auditor gate)::[^\n]*$")
 
 
 @pytest.fixture()

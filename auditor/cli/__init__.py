@@ -11,7 +11,7 @@ import logging
 import signal
 import sys
 import traceback
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -60,8 +60,12 @@ class LazyGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         """Exit codes: 2 for user and internal errors, 130 SIGINT, 143 SIGTERM; 1 only for a failed gate."""
+        from auditor.executors import BatchError
+
         try:
             return super().invoke(ctx)
+        except BatchError as e:  # an engine crashed on a named document: internal, not the input's fault
+            self._internal(ctx, safe(str(e)), e.__cause__)
         except AuditorError as e:
             raise AuditorClickError(safe(str(e))) from None
         except KeyboardInterrupt:
@@ -73,13 +77,18 @@ class LazyGroup(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as e:  # a crash must never read as "the gate failed" (exit 1)
-            message = safe(f"{type(e).__name__}: {e}")
-            if ctx.params.get("verbose") or ctx.find_root().params.get("verbose"):
-                traceback.print_exc(file=sys.stderr)
-                click.echo(f"auditor: internal error: {message}", err=True)
-            else:
-                click.echo(f"auditor: internal error: {message} (rerun with -v for the traceback)", err=True)
-            raise click.exceptions.Exit(2) from None
+            self._internal(ctx, safe(f"{type(e).__name__}: {e}"), e)
+
+    @staticmethod
+    def _internal(ctx: click.Context, message: str, exc: BaseException | None) -> NoReturn:
+        """One line on stderr, exit 2; the traceback only with ``-v``."""
+        if ctx.params.get("verbose") or ctx.find_root().params.get("verbose"):
+            if exc is not None:
+                traceback.print_exception(exc, file=sys.stderr)
+            click.echo(f"auditor: internal error: {message}", err=True)
+        else:
+            click.echo(f"auditor: internal error: {message} (rerun with -v for the traceback)", err=True)
+        raise click.exceptions.Exit(2) from None
 
 
 class Terminated(BaseException):

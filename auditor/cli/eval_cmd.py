@@ -22,7 +22,8 @@ from auditor.cli.options import (
 )
 from auditor.engines import DEFAULT_ENGINES
 from auditor.errors import AuditorError
-from auditor.eval_run import audit_gold, run_eval  # audit_gold: re-exported for older callers
+from auditor.eval_run import audit_gold, run_eval
+from auditor.executors import BatchError  # audit_gold: re-exported for older callers
 from auditor.io.terminal import safe
 
 __all__ = ["audit_gold", "eval_command", "run_eval"]
@@ -110,6 +111,8 @@ def eval_command(
             gold, engine_spec, no_source, predictions_path, settings, weights, selection, _progress, human_path,
             html_path=html_path, how=how,
         )
+    except BatchError:
+        raise  # an engine crashed: the group reports it as an internal error
     except AuditorError as exc:
         raise _Fail(safe(str(exc))) from None
     if fmt == "json":

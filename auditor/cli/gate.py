@@ -68,13 +68,6 @@ flags override the file."""
     "--exclude", "excludes", multiple=True, metavar="PATTERN", help="Files to leave out (repeatable)."
 )
 @executor_options
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False),
-    default=None,
-    help="Compiled dictionaries (default: user cache dir, or $AUDITOR_CACHE); may be a shared, "
-    "read-only directory every worker reads.",
-)
 @click.option("--junit", "junit_path", metavar="FILE", default=None, help="Write a JUnit XML report.")
 @click.option("--sarif", "sarif_path", metavar="FILE", default=None, help="Write a SARIF 2.1.0 report.")
 @click.option("--html", "html_path", metavar="FILE", default=None, help="Write a self-contained HTML report.")
@@ -197,10 +190,7 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
     docs = gate.collect(paths, config, source_path=source_path)  # all read and validated before any work
     if not docs:
         raise AuditorError(f"{', '.join(paths)}: no documents to check")
-    extra: dict[str, object] = {"profile": config.profile}
-    if opts["cache_dir"]:
-        extra["cache_dir"] = opts["cache_dir"]
-    settings = tuple(sorted({**engine_settings(opts), **extra}.items()))
+    settings = tuple(sorted({**engine_settings(opts), "profile": config.profile}.items()))
     factory = gate.PipelineFactory(tuple(engines), config.weights, settings, selection=selection)
     progress = gate.Progress(len(docs), sys.stderr, enabled=opts["progress"])
     results = gate.run(docs, factory, progress=progress, execution=how)

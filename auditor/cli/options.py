@@ -44,7 +44,7 @@ def engine_options(func: F) -> F:
             type=click.Path(file_okay=False),
             default=None,
             help="Where compiled dictionaries and translation caches live (default: user cache dir, "
-            "or $AUDITOR_CACHE).",
+            "or $AUDITOR_CACHE); may be a shared, read-only directory every worker reads.",
         ),
     ]
     for option in reversed(options):
