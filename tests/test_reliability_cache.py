@@ -34,15 +34,16 @@ AUDITOR = os.path.join(os.path.dirname(sys.executable), "auditor")
 
 @pytest.fixture()
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private copy of the user's compiled cache (completed, with manifests, in the copy only),
-    used by every command of the test through AUDITOR_CACHE."""
+    """A private copy of the user's compiled cache, used by every command of the test through
+    AUDITOR_CACHE. The user's cache is completed first, as any run does (compiled once, so that
+    each test copies instead of compiling the dictionary again)."""
     real = cache_dir()
+    lx.compile_caches(real, echo=lambda line: None)
     copy = tmp_path / "cache"
     copy.mkdir()
     for f in real.iterdir():
         if f.is_file() and not f.name.endswith((".lock", ".tmp")):
             shutil.copy2(f, copy / f.name)
-    lx.compile_caches(copy, echo=lambda line: None)
     monkeypatch.setenv("AUDITOR_CACHE", str(copy))
     return copy
 
