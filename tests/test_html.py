@@ -391,3 +391,13 @@ def test_seed_report_reads_with_javascript_off(page_factory, tmp_path: Path) -> 
 def test_gate_page_is_byte_identical_between_runs(tmp_path: Path) -> None:
     first = _gate_page(tmp_path, XSS).read_bytes()
     assert _gate_page(tmp_path, XSS).read_bytes() == first
+
+
+def test_gate_page_keeps_clean_passing_documents_short(tmp_path: Path) -> None:
+    """A passing document with no finding: its line and its text, collapsed; no strip, no sentence rows."""
+    page = _gate_page(tmp_path, XSS).read_text(encoding="utf-8")
+    clean = page.split('<section class="doc clean" id="d1">')[1].split("</section>")[0]
+    assert "no findings" in clean and "score <b>100.0</b>" in clean
+    assert '<details><summary>text</summary><div class="text">Das ist gut.</div></details>' in clean
+    assert "strip" not in clean and "segrow" not in clean
+    assert '<a href="#d1">' in page  # the table still links to it
