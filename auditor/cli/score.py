@@ -111,7 +111,14 @@ def score_command(paths: tuple[str, ...], fmt: str, only_flagged: bool, statisti
     docs = read_documents(list(paths), options)
     selection = config.selection()  # unknown detector ids fail here, before any work
     pipeline = Pipeline(create_engines(names, settings), config.weights, selection=selection)
-    results = list(pipeline.run_many(docs))
+    from auditor.gate import Progress
+
+    progress = Progress(len(docs), sys.stderr)  # drawn only when stderr is a terminal
+    results = []
+    for result in pipeline.run_many(docs):
+        results.append(result)
+        progress.advance()
+    progress.close()
 
     if statistics:
         out = render_statistics(results)
