@@ -122,7 +122,15 @@ def score_command(paths: tuple[str, ...], fmt: str, only_flagged: bool, statisti
         if flagged:
             sys.exit(1)
         return
-    results = list(run_stream(read_documents(list(paths), options), factory, how))
+    from auditor.gate import Progress
+
+    docs = read_documents(list(paths), options)
+    progress = Progress(len(docs), sys.stderr)  # drawn only when stderr is a terminal
+    results = []
+    for result in run_stream(docs, factory, how):
+        results.append(result)
+        progress.advance()
+    progress.close()
     signature = results[0].signature if results else factory.signature()
 
     if statistics:
@@ -164,17 +172,21 @@ def _stream_jsonl(paths: tuple[str, ...], options: Any, factory: Any, how: Any, 
 
     Returns whether a finding reached ``--fail-on``. A record that fails to score stops the
     run before the ``-o`` file is renamed into place (the temporary is removed)."""
+    from auditor.gate import Progress
     from auditor.io.atomic import StreamingReport
     from auditor.io.stream import DocumentStream
     from auditor.io.writers import dumps, jsonl_record
     from auditor.runs import run_stream
 
     docs = DocumentStream(paths, options)
-    docs.validate()  # first pass: a bad record anywhere stops the run before any output
+    count = docs.validate()  # first pass: a bad record anywhere stops the run before any output
+    progress = Progress(count, sys.stderr)  # drawn only when stderr is a terminal
     flagged = False
     with StreamingReport(output) as report:
         for result in run_stream(docs, factory, how):
             report.write(dumps(jsonl_record(result)) + "\n")
+            progress.advance()
             flagged = flagged or (fail_on is not None and _at_or_above([result], fail_on))
         report.commit()
+    progress.close()
     return flagged
