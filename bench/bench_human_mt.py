@@ -41,12 +41,14 @@ def main() -> int:
     select = [t for t in args.select.split(",") if t]
     label = "select " + args.select if select else "default detectors"
     figures: dict[str, object] = {}
+    tables: list[str] = []
     for profile in [args.profile] if args.profile else PROFILES:
         pipeline = Pipeline(
             create_engines(["rules", "lexical"], {"profile": profile}), selection=Selection.build(select=select)
         )
         table = side_by_side(audit_file(pipeline, human_path, "wmt20-human"), audit_file(pipeline, mt_path, "wmt20"))
-        print(render_side_by_side(table, f"{label}, profile {profile}"))
+        tables.append(render_side_by_side(table, f"{label}, profile {profile}"))
+        print(tables[-1])
         hum, mt = table["human"], table["mt"]
         figures.update(
             {
@@ -64,6 +66,8 @@ def main() -> int:
                 "title": f"Human vs MT, same sources ({label}, per profile)",
                 "command": "python bench/bench_human_mt.py",
                 "figures": figures,
+                "notes": "The full tables (findings per detector per 100 words on each side):\n\n"
+                + "\n".join(tables),
             }
         )
     )

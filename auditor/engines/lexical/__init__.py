@@ -185,7 +185,9 @@ class LexicalEngine(Engine):
         """Every detector's candidates before calibration, the aligner's included.
 
         What the detectors claim, before calibration decides what is reported: the
-        detector examples and the calibration fit are checked against this."""
+        detector examples and the calibration fit are checked against this. The learned
+        combiner's ``lexical.suspect`` runs are included whatever the profile (only
+        ``thorough`` reports them)."""
         from auditor.engines.lexical.align import candidates_for_segment
         from auditor.engines.lexical.combiner import load_combiner
         from auditor.engines.lexical.tokens import tokenize
@@ -289,6 +291,8 @@ class LexicalEngine(Engine):
         from auditor.engines.lexical.tokens import tokenize
 
         raw = list(monolingual)
+        # the aligner's raw candidates again: its findings above are already calibrated, and the
+        # combiner reads the uncalibrated strengths (thorough only, so the default pays nothing)
         for seg in doc.segments:
             if seg.source is not None and seg.scored:
                 raw.extend(candidates_for_segment(doc, seg, tokenize(seg.text, seg.start), self.res)[0])
