@@ -105,3 +105,10 @@ def test_every_governed_preposition_is_dings() -> None:
     for _forms, wrong, right, pattern in rules_editor.VALENCY:
         assert ding.has_de(pattern), pattern
         assert not ding.has_de(pattern.replace(right, wrong.split("|")[0], 1)), (pattern, wrong)
+
+
+def test_every_table_row_has_its_stem() -> None:
+    """The literal stems that find the table's verbs and nouns line up with the rows, one each."""
+    assert len(rules_editor._VALENCY_STEMS) == len(rules_editor.VALENCY)
+    regex, rows = rules_editor._COLLOCATION_CUES
+    assert {r for rs in rows.values() for r in rs} == set(range(len(rules_editor.COLLOCATIONS) + 1))

@@ -23,6 +23,7 @@ translations of the same sources), and on Ding's 17,279 human-written example se
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -76,7 +77,7 @@ def acronym_article(doc: SegmentedDocument, seg: Segment) -> Iterator[Finding]:
         if before in _ARTICLE_BEFORE or _in_mask(mask, m.start(), m.end()):
             continue
         if _ADJ_ENDING.search(before):
-            prev = text[: m.start()].rstrip().rsplit(" ", 1)[-1].lower()
+            prev = text[max(0, m.start() - 60) : m.start()].rstrip().rsplit(" ", 1)[-1].lower()
             if prev in _ARTICLE_BEFORE:
                 continue  # "die gesamte NATO", "der erweiterten EU"
         nxt = _NEXT_WORD.match(text, m.end())
@@ -176,8 +177,11 @@ def secretary_title(doc: SegmentedDocument, block: Segment) -> Iterator[Finding]
     """
     if "Sekretär" not in block.text:
         return
-    for seg in doc.segments:
-        if not (block.start <= seg.start < block.end) or not seg.scored or "Sekretär" not in seg.text:
+    first = bisect.bisect_left(doc.segments, block.start, key=lambda s: s.start)
+    for seg in doc.segments[first:]:
+        if seg.start >= block.end:
+            break
+        if not seg.scored or "Sekretär" not in seg.text:
             continue
         titled = seg.source is not None and bool(_SOURCE_TITLE.search(seg.source))
         for m in _SECRETARY.finditer(seg.text):
@@ -257,6 +261,36 @@ def _valency_patterns() -> tuple[tuple[re.Pattern[str], tuple[str, ...], str], .
 
 
 _VALENCY = _valency_patterns()
+#: one pass of literal stems (one per VALENCY row) finds where the table's verbs may be; each row's
+#: pattern then runs only near them (speed: ten patterns over a 10 MB text would cost seconds)
+_VALENCY_STEMS = (
+    "erinner", "verpflichtet", "wart", "abh", "interessiert", "interessier", "stolz", "reagier", "kümmer",
+    "besteh|bestand",
+)  # fmt: skip
+
+
+def _stem_rows(stems: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, tuple[int, ...]]]:
+    """A literal regex of all stems (longest first) and, per stem, the rows it may stand for."""
+    alts = sorted({a for st in stems for a in st.split("|")}, key=len, reverse=True)
+    rows = {
+        a: tuple(i for i, st in enumerate(stems) if any(a.startswith(b) or b.startswith(a) for b in st.split("|")))
+        for a in alts
+    }
+    return re.compile("|".join(re.escape(a) for a in alts)), rows
+
+
+_VALENCY_CUES = _stem_rows(_VALENCY_STEMS)
+
+
+def _near_cues(
+    cues: tuple[re.Pattern[str], dict[str, tuple[int, ...]]], text: str, before: int, after: int
+) -> Iterator[tuple[int, int, int]]:
+    """(row, lo, hi) for every stem found: a row it may stand for and a window around it."""
+    regex, rows = cues
+    for m in regex.finditer(text):
+        lo, hi = max(0, m.start() - before), min(len(text), m.end() + after)
+        for row in rows[m.group()]:
+            yield row, lo, hi
 
 
 def preposition_calque(doc: SegmentedDocument, seg: Segment) -> Iterator[Finding]:
@@ -271,12 +305,15 @@ def preposition_calque(doc: SegmentedDocument, seg: Segment) -> Iterator[Finding
     """
     text = seg.text
     mask = _masked(text)
-    for pattern, wrongs, right in _VALENCY:
+    seen: set[tuple[int, int]] = set()
+    for row, lo, hi in _near_cues(_VALENCY_CUES, text, 200, 120):
+        pattern, wrongs, right = _VALENCY[row]
         wrong = wrongs[0]
-        for m in pattern.finditer(text):
-            if _in_mask(mask, m.start(), m.end()):
+        for m in pattern.finditer(text, lo, hi):
+            if (m.start(), m.end()) in seen or _in_mask(mask, m.start(), m.end()):
                 continue
-            before = text[: m.start()].rstrip().rsplit(" ", 1)[-1]
+            seen.add((m.start(), m.end()))
+            before = text[max(0, m.start() - 60) : m.start()].rstrip().rsplit(" ", 1)[-1]
             pp_first = m.group().split(" ", 1)[0] in wrongs
             if pp_first and (_QUANTITY.search(before) or (before[:1].isupper() and wrong != "von")):
                 continue
@@ -335,6 +372,10 @@ def _collocation_patterns() -> tuple[tuple[re.Pattern[str], str, str], ...]:
 
 
 _COLLOCATIONS = _collocation_patterns()
+_COLLOCATION_CUES = _stem_rows(
+    ("Entscheidung", "Foto", "Schritte", "Maßnahmen", "Aufmerksamkeit", "Rede", "Besuch", "Frage", "Prüfung",
+     "genau zusammen")
+)  # fmt: skip
 
 
 def collocation_calque(doc: SegmentedDocument, seg: Segment) -> Iterator[Finding]:
@@ -349,10 +390,13 @@ def collocation_calque(doc: SegmentedDocument, seg: Segment) -> Iterator[Finding
     """
     text = seg.text
     mask = _masked(text)
-    for pattern, right, english in _COLLOCATIONS:
-        for m in pattern.finditer(text):
-            if _in_mask(mask, m.start(), m.end()) or _BETWEEN_OK.search(m.group()):
+    seen: set[tuple[int, int]] = set()
+    for row, lo, hi in _near_cues(_COLLOCATION_CUES, text, 160, 160):
+        pattern, right, english = _COLLOCATIONS[row]
+        for m in pattern.finditer(text, lo, hi):
+            if (m.start(), m.end()) in seen or _in_mask(mask, m.start(), m.end()) or _BETWEEN_OK.search(m.group()):
                 continue
+            seen.add((m.start(), m.end()))
             if m.group()[:1].islower() and _PARTICLE_AFTER.match(text, m.end()):
                 continue
             yield _emit(
