@@ -54,10 +54,13 @@ screenshots:
 	$(BIN)/pytest -q tests/test_html.py -k seed_report
 	cp tests/output/seed-report.png docs/seed-report.png
 
-# Refit on ../shared/eval/dev.jsonl after any detector change: the lexical severities and
-# confidences first (they change the findings), then the mqm_estimate coefficients fitted on them.
+# Refit on ../shared/eval/dev.jsonl after any detector change, in this order: the lexical
+# severities and confidences (they change the findings), the profile thresholds on them, the
+# learned combiner of `thorough`, then the mqm_estimate coefficients fitted on the findings.
 calibrate:
 	$(BIN)/python bench/calibrate_lexical.py
+	$(BIN)/python bench/fit_profiles.py
+	$(BIN)/python bench/train_combiner.py
 	$(BIN)/python bench/fit_mqm_estimate.py
 
 clean:

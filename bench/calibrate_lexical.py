@@ -13,8 +13,9 @@ Method (recorded in the JSON it writes):
 2. Group candidates by detector and by one of three fixed strength bins
    ([0, 0.5), [0.5, 0.8), [0.8, 1]); nothing about the bins is fitted.
 3. Per bin: ``severity`` = the majority severity of the distinct gold spans its findings
-   overlap (a ``Non-translation`` span votes ``critical``; ties and fewer than
-   ``MIN_SUPPORT`` overlapped spans give ``minor``). ``confidence`` = the bin's
+   overlap (a ``Non-translation`` span votes ``critical``), with critical and major voting
+   together as ``auditor eval`` scores them; ties and fewer than ``MIN_SUPPORT`` overlapped
+   spans give ``minor``. ``confidence`` = the bin's
    severity-aware character precision with that severity (the metric of ``auditor
    eval``: a predicted character inside a gold span earns 1 if the severities agree,
    critical counting as major, else 0.5), smoothed towards the all-minor reference
@@ -140,8 +141,11 @@ def fit(records: Sequence[GoldRecord], cands: Sequence[Sequence[Any]]) -> dict[s
         top = v.most_common()
         sev = "minor"
         if sum(v.values()) >= MIN_SUPPORT and top:
-            best = max(top, key=lambda kv: (kv[1], -_RANK[kv[0]]))  # ties go to the milder
-            sev = best[0]
+            # auditor eval counts critical as major, so the vote does too: major-or-worse against
+            # minor (ties go to the milder), then the larger of the two within the class
+            serious = v["major"] + v["critical"]
+            if serious > v["minor"]:
+                sev = "critical" if v["critical"] > v["major"] else "major"
         severity[key] = sev
     # pass 2: character precision per bin with the chosen severity
     stats: dict[tuple[str, int], dict[str, float]] = defaultdict(
