@@ -97,3 +97,16 @@ def test_real_resources_answer() -> None:
     assert res.zipf("Verwaltung", "de") > 4 > res.zipf("Verwaltung", "en")
     assert res.lemma("Zölle") == "Zoll"
     assert "Punkt" in res.ding.en_de("full stop")
+
+
+def test_zipf_of_a_token_does_not_depend_on_what_was_prefetched_before() -> None:
+    """A hyphenated token was answered from its parts until something prefetched it whole;
+    then a dev record's gloss changed with the documents scored before it in the process."""
+    words = ["say-so", "e-mail", "Verwaltung", "NATO-Verbündeten"]
+    cold = lx.load_freq()  # a fresh table object: empty memo
+    before = {w: (cold.zipf_frequency(w, "de"), cold.zipf_frequency(w, "en")) for w in words}
+    warm = lx.load_freq()
+    warm.prefetch(words)
+    after = {w: (warm.zipf_frequency(w, "de"), warm.zipf_frequency(w, "en")) for w in words}
+    assert after == before
+    assert before["Verwaltung"][0] > 4  # the table is really consulted
