@@ -45,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from calibrate_lexical import collect  # noqa: E402
+from fit_mqm_estimate import assign_folds  # noqa: E402  (the estimate's grouped folds)
 
 from auditor.engines.lexical.calibration import bin_of, load_calibration  # noqa: E402
 from auditor.engines.lexical.profiles import PROFILES_PATH  # noqa: E402
@@ -159,20 +160,6 @@ def choose(recs: Sequence[Rec], table: dict[Key, tuple[float, bool]]) -> dict[st
     thorough = max(reach, key=lambda tm: (tm[1]["f1"], tm[0]))[0]
     return {"precise": precise, "thorough": thorough}
 
-
-def assign_folds(groups: Sequence[str], k: int = FOLDS) -> dict[str, int]:
-    """Documents whole in one fold, folds balanced by records, deterministic (largest first)."""
-    sizes: dict[str, int] = {}
-    for g in groups:
-        sizes[g] = sizes.get(g, 0) + 1
-    order = sorted(sizes, key=lambda g: (-sizes[g], hashlib.sha256(g.encode()).hexdigest()))
-    load = [0] * k
-    fold: dict[str, int] = {}
-    for g in order:
-        i = min(range(k), key=lambda j: (load[j], j))
-        fold[g] = i
-        load[i] += sizes[g]
-    return fold
 
 
 def cross_validate(recs: Sequence[Rec], table: dict[Key, tuple[float, bool]]) -> dict[str, Any]:

@@ -39,6 +39,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from fit_mqm_estimate import assign_folds  # noqa: E402  (the estimate's grouped folds)
 
 from auditor.engines.lexical.combiner import COMBINER_PATH, EXCLUDED, feature_names, token_rows  # noqa: E402
 from auditor.evaluate import char_ranks, read_gold  # noqa: E402
@@ -204,20 +207,6 @@ def choose_threshold(recs: Sequence[Rec], probs: Sequence[np.ndarray]) -> float:
     ok = [(t, m) for t, m in points if m["recall"] >= TARGET_R]
     return max(ok, key=lambda tm: tm[1]["precision"])[0] if ok else grid[-1]
 
-
-def assign_folds(groups: Sequence[str], k: int = FOLDS) -> dict[str, int]:
-    """Documents whole in one fold, folds balanced by records, deterministic (largest first)."""
-    sizes: dict[str, int] = {}
-    for g in groups:
-        sizes[g] = sizes.get(g, 0) + 1
-    order = sorted(sizes, key=lambda g: (-sizes[g], hashlib.sha256(g.encode()).hexdigest()))
-    load = [0] * k
-    fold: dict[str, int] = {}
-    for g in order:
-        i = min(range(k), key=lambda j: (load[j], j))
-        fold[g] = i
-        load[i] += sizes[g]
-    return fold
 
 
 def cross_validate(recs: Sequence[Rec]) -> dict[str, Any]:
