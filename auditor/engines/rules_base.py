@@ -38,6 +38,12 @@ def _word_start(text: str, pos: int) -> int:
     return i
 
 
+def _word_before(text: str, pos: int) -> str:
+    """The space-separated token just before ``pos`` (within 60 characters): the context word
+    the editor-level rules test ("die NATO", "Millionen von")."""
+    return text[max(0, pos - 60) : pos].rstrip().rsplit(" ", 1)[-1]
+
+
 def _letters_start(text: str, pos: int) -> int:
     """Start of the run of letters/digits ending at ``pos``."""
     i = pos

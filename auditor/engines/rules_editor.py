@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterator
 
 from auditor.detectors.spec import Detector, Example
-from auditor.engines.rules_base import _L, _LOW, _UP, Check, _doc, _emit, _in_mask, _masked
+from auditor.engines.rules_base import _L, _LOW, _UP, Check, _doc, _emit, _in_mask, _masked, _word_before
 from auditor.types import Finding, Segment, SegmentedDocument
 
 __all__ = ["CHECKS", "DECLARATIONS"]
@@ -77,7 +77,7 @@ def acronym_article(doc: SegmentedDocument, seg: Segment) -> Iterator[Finding]:
         if before in _ARTICLE_BEFORE or _in_mask(mask, m.start(), m.end()):
             continue
         if _ADJ_ENDING.search(before):
-            prev = text[max(0, m.start() - 60) : m.start()].rstrip().rsplit(" ", 1)[-1].lower()
+            prev = _word_before(text, m.start()).lower()
             if prev in _ARTICLE_BEFORE:
                 continue  # "die gesamte NATO", "der erweiterten EU"
         nxt = _NEXT_WORD.match(text, m.end())
@@ -313,7 +313,7 @@ def preposition_calque(doc: SegmentedDocument, seg: Segment) -> Iterator[Finding
             if (m.start(), m.end()) in seen or _in_mask(mask, m.start(), m.end()):
                 continue
             seen.add((m.start(), m.end()))
-            before = text[max(0, m.start() - 60) : m.start()].rstrip().rsplit(" ", 1)[-1]
+            before = _word_before(text, m.start())
             pp_first = m.group().split(" ", 1)[0] in wrongs
             if pp_first and (_QUANTITY.search(before) or (before[:1].isupper() and wrong != "von")):
                 continue
