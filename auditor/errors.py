@@ -26,3 +26,11 @@ class ResourceMissing(AuditorError):
 
 class ConfigError(AuditorError):
     """Bad configuration file or option."""
+
+
+class BatchError(AuditorError):
+    """An engine crashed on a batch; names the first document of the batch that fails alone.
+
+    It is an internal error (exit 2, never the gate's 1); the original exception is kept as
+    ``__cause__`` when it was raised in this process, for ``-v``. It lives here, not in the
+    executors, so that the CLI can tell it apart without importing multiprocessing."""

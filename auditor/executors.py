@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
-from auditor.errors import AuditorError, ConfigError
+from auditor.errors import AuditorError, BatchError, ConfigError
 from auditor.types import Document, DocumentResult
 
 #: Runs one batch of documents, returning one result per document, in order.
@@ -37,13 +37,6 @@ EXECUTORS = ("serial", "processes", "dask")
 IN_FLIGHT_PER_WORKER = 2
 
 SCHEDULER_ENV = "AUDITOR_DASK_SCHEDULER"
-
-
-class BatchError(AuditorError):
-    """An engine crashed on a batch; names the first document of the batch that fails alone.
-
-    It is an internal error (exit 2, never the gate's 1); the original exception is kept as
-    ``__cause__`` when it was raised in this process, for ``-v``."""
 
 
 def _label(doc: Document) -> str:

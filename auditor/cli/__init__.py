@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 import click
 
 from auditor import __version__
-from auditor.errors import AuditorError
+from auditor.errors import AuditorError, BatchError
 from auditor.io.terminal import safe
 
 #: command name → "module:attribute"; order is the order shown in --help.
@@ -60,8 +60,6 @@ class LazyGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         """Exit codes: 2 for user and internal errors, 130 SIGINT, 143 SIGTERM; 1 only for a failed gate."""
-        from auditor.executors import BatchError
-
         try:
             return super().invoke(ctx)
         except BatchError as e:  # an engine crashed on a named document: internal, not the input's fault

@@ -21,9 +21,8 @@ from auditor.cli.options import (
     weights_option,
 )
 from auditor.engines import DEFAULT_ENGINES
-from auditor.errors import AuditorError
-from auditor.eval_run import audit_gold, run_eval
-from auditor.executors import BatchError  # audit_gold: re-exported for older callers
+from auditor.errors import AuditorError, BatchError
+from auditor.eval_run import audit_gold, run_eval  # audit_gold: re-exported for older callers
 from auditor.io.terminal import safe
 
 __all__ = ["audit_gold", "eval_command", "run_eval"]
