@@ -19,6 +19,7 @@ import bisect
 from collections.abc import Iterable, Sequence
 
 from auditor import __version__
+from auditor.segment import SEGMENTATION
 from auditor.types import Finding, Segment, Weights
 
 SCORE_FORMULA = "100-100*penalty/words"
@@ -69,7 +70,7 @@ def signature(
     ``selection`` the detectors selected, ignored or re-weighted (empty: all, as declared)."""
     engines = "+".join(engine_signatures) if engine_signatures else "none"
     w = f"{weights.minor:g}/{weights.major:g}/{weights.critical:g}"
-    sig = f"auditor:{__version__}|engines:{engines}|weights:{w}|score:{SCORE_FORMULA}|seg:lines+sentences@1"
+    sig = f"auditor:{__version__}|engines:{engines}|weights:{w}|score:{SCORE_FORMULA}|seg:{SEGMENTATION}"
     if estimate:
         sig += f"|est:{estimate}"
     return f"{sig}|sel:{selection}" if selection else sig

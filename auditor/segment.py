@@ -22,6 +22,11 @@ from collections.abc import Iterator
 from auditor.types import Document, LineIndex, Segment, SegmentedDocument
 
 # Abbreviations that end with a period but rarely end a sentence (compared lowercased).
+#: Name and version of the segmentation, part of every signature (:func:`auditor.score.signature`).
+#: Bump it whenever a change can move a segment boundary, a skipped segment or a protected span:
+#: @2 skips Markdown front matter, fenced code and rules and protects URLs and inline code.
+SEGMENTATION = "lines+sentences@2"
+
 ABBREVIATIONS = frozenset(
     """
     abb abs abt adr allg anm art aufl bd bspw bzgl bzw ca chr co corp dgl dipl dr dt ebd engl etc
