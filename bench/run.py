@@ -9,7 +9,9 @@
 3. BENCHMARKS.md: date, commit, machine, every figure and the command reproducing it.
 
 Usage: ``python bench/run.py [--files F ...] [--combos rules,rules+lexical] [--no-other]
-[--timeout S] [--out BENCHMARKS.md]``. Run from anywhere; paths are relative to the repo.
+[--timeout S] [--out BENCHMARKS.md]``; ``python bench/run.py --update bench/bench_X.py ...``
+reruns only those scripts and replaces their sections in place (each says when).
+Run from anywhere; paths are relative to the repo.
 """
 
 from __future__ import annotations
@@ -366,17 +368,47 @@ def render(
     if not others:
         out += ["(no `bench/bench_*.py` scripts)", ""]
     for o in others:
-        out += [f"### {o.get('title')}", "", f"Command: `{o.get('command')}`", ""]
-        if "error" in o:
-            out += [f"**failed**: {o['error']}", ""]
-            continue
-        out += ["| figure | value |", "|---|---|"]
-        for k, v in o["figures"].items():
-            out.append(f"| {k} | {fnum(v)} |")
-        out.append("")
-        if o.get("notes"):
-            out += [str(o["notes"]), ""]
+        out += other_section(o)
     return "\n".join(out)
+
+
+def other_section(o: dict[str, Any], refreshed: str | None = None) -> list[str]:
+    """The lines of one ``bench/bench_*.py`` result; ``refreshed`` says when it was rerun alone."""
+    out = [f"### {o.get('title')}", "", f"Command: `{o.get('command')}`", ""]
+    if refreshed:
+        out += [f"*{refreshed}*", ""]
+    if "error" in o:
+        return [*out, f"**failed**: {o['error']}", ""]
+    out += ["| figure | value |", "|---|---|"]
+    for k, v in o["figures"].items():
+        out.append(f"| {k} | {fnum(v)} |")
+    out.append("")
+    if o.get("notes"):
+        out += [str(o["notes"]), ""]
+    return out
+
+
+def update_sections(text: str, results: list[dict[str, Any]], refreshed: str) -> str:
+    """``text`` (a BENCHMARKS.md) with the sections of ``results`` replaced in place.
+
+    Why: a change that touches one benchmark should not need the whole 15-minute run to
+    show its figures; the refreshed section says so, and the header still names the
+    commit of the full run. A section not found (a new script) goes at the end."""
+    lines = text.rstrip("\n").split("\n")
+    for o in results:
+        head = f"### {o.get('title')}"
+        new = other_section(o, refreshed)
+        if head in lines:
+            i = lines.index(head)
+            j = i + 1
+            while j < len(lines) and not lines[j].startswith("## ") and not lines[j].startswith("### "):
+                j += 1
+            lines[i:j] = new
+        else:
+            lines += ["", *new]
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines) + "\n"
 
 
 # ----------------------------------------------------------------------------- main
@@ -398,7 +430,21 @@ def main(argv: list[str] | None = None) -> int:
         metavar="ARG",
         help="extra argument for every `auditor eval` run, e.g. --eval-arg=--model-dir=/models (repeatable)",
     )
+    ap.add_argument(
+        "--update",
+        nargs="+",
+        metavar="SCRIPT",
+        help="rerun only these bench/bench_*.py scripts and replace their sections of --out in place",
+    )
     args = ap.parse_args(argv)
+    if args.update:
+        results = [run_other(ROOT / "bench" / Path(s).name, args.timeout) for s in args.update]
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        note = f"refreshed alone at {stamp}, commit {commit()} (python bench/run.py --update)"
+        out = Path(args.out)
+        out.write_text(update_sections(out.read_text(encoding="utf-8"), results, note), encoding="utf-8")
+        print(f"updated {len(results)} section(s) of {out}", file=sys.stderr)
+        return 1 if any("error" in o for o in results) else 0
 
     t0 = time.perf_counter()
     host = machine()  # before any run, so the load average is the background load

@@ -328,3 +328,19 @@ def test_eval_human_prints_the_side_by_side_table(tmp_path: Path) -> None:
     assert table["human"] and table["mt"]["records"] == len(mts)
     paired = [h for h in humans if source_key(h["id"]) in {source_key(m["id"]) for m in mts}]
     assert table["pairs"] == len(paired)  # one MT per source in dev part A
+
+
+def test_bench_update_replaces_only_the_named_section():
+    bench = _bench()
+    a = {"title": "alpha", "command": "python bench/bench_a.py", "figures": {"x": 1.5}, "notes": "old a"}
+    b = {"title": "beta", "command": "python bench/bench_b.py", "figures": {"y": 2}, "notes": "b stays"}
+    text = "\n".join(["# Benchmarks", "", "## Other benchmarks", "", *bench.other_section(a), *bench.other_section(b)])
+    fresh = {**a, "figures": {"x": 9.25}, "notes": "new a"}
+    new = {"title": "gamma", "command": "python bench/bench_c.py", "figures": {"z": 3}}
+    out = bench.update_sections(text, [fresh, new], "refreshed alone")
+    assert "| x | 9.25 |" in out and "| x | 1.5 |" not in out and "old a" not in out
+    assert out.count("### alpha") == 1 and "*refreshed alone*" in out
+    # the other section is untouched and keeps its place; an unknown one is appended
+    assert out.index("### alpha") < out.index("### beta") < out.index("### gamma")
+    assert "| y | 2 |" in out and "b stays" in out
+    assert out.count("*refreshed alone*") == 2 and out.endswith("| z | 3 |\n")
