@@ -29,12 +29,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor.engines import Engine, ResourceStatus
 from auditor.engines.lexical.profiles import Emission, emission_for
 from auditor.profiles import DEFAULT_PROFILE
-from auditor.types import EngineOutput, Finding, SegmentedDocument
+from auditor.types import EngineOutput, Finding, Segment, SegmentedDocument
+
+if TYPE_CHECKING:
+    from auditor.engines.lexical.base import SegmentContext
 
 log = logging.getLogger(__name__)
 
@@ -153,16 +156,27 @@ class LexicalEngine(Engine):
             files["combiner.json"] = COMBINER_PATH.read_bytes()
         return files
 
-    def candidates(self, doc: SegmentedDocument) -> tuple[list[Any], dict[int, dict[str, Any]]]:
-        """All monolingual candidates (before calibration) and the gloss annotations."""
-        from auditor.engines.lexical import agreement, calques, leftovers, repetition, spelling, word_order
+    @staticmethod
+    def contexts(doc: SegmentedDocument) -> list[tuple[Segment, SegmentContext]]:
+        """Each scored segment with its tokenized context: built once per document and
+        shared by every detector and the aligner (tokenizing was done up to three times)."""
         from auditor.engines.lexical.base import make_context
+
+        return [(seg, make_context(seg.text, seg.start)) for seg in doc.segments if seg.scored]
+
+    def candidates(
+        self, doc: SegmentedDocument, contexts: list[tuple[Segment, SegmentContext]] | None = None
+    ) -> tuple[list[Any], dict[int, dict[str, Any]]]:
+        """All monolingual candidates (before calibration) and the gloss annotations;
+        ``contexts`` are :meth:`contexts` of ``doc`` when the caller has them already."""
+        from auditor.engines.lexical import agreement, calques, leftovers, repetition, spelling, word_order
         from auditor.engines.lexical.gloss import gloss_segment
 
         res = self.res
         cands: list[Any] = []
         annotations: dict[int, dict[str, Any]] = {}
-        contexts = [(seg, make_context(seg.text, seg.start)) for seg in doc.segments if seg.scored]
+        if contexts is None:
+            contexts = self.contexts(doc)
         if not self._prefetched:
             self._prefetch([ctx for _, ctx in contexts])
         for seg, ctx in contexts:
@@ -249,9 +263,8 @@ class LexicalEngine(Engine):
 
     def analyze_many(self, docs: Any) -> list[EngineOutput]:
         """Analyse documents; dictionary lookups of the whole batch are resolved up front."""
-        from auditor.engines.lexical.base import make_context
-
-        self._prefetch([make_context(s.text, s.start) for d in docs for s in d.segments if s.scored])
+        contexts = [self.contexts(d) for d in docs]
+        self._prefetch([ctx for doc_contexts in contexts for _seg, ctx in doc_contexts])
         if self._align is not None:
             from auditor.engines.lexical.align import prefetch_sources
 
@@ -260,20 +273,21 @@ class LexicalEngine(Engine):
                 prefetch_sources(self.res, sources)
         self._prefetched = True
         try:
-            return [self.analyze(d) for d in docs]
+            return [self._analyze(d, c) for d, c in zip(docs, contexts, strict=True)]
         finally:
             self._prefetched = False
 
     def analyze(self, doc: SegmentedDocument) -> EngineOutput:
-        cands, annotations = self.candidates(doc)
+        return self._analyze(doc, self.contexts(doc))
+
+    def _analyze(self, doc: SegmentedDocument, contexts: list[tuple[Segment, SegmentContext]]) -> EngineOutput:
+        cands, annotations = self.candidates(doc, contexts)
         findings = calibrated_findings(doc, (c for _seg, c in cands), self.emission)
         if self._align is not None:
-            from auditor.engines.lexical.tokens import tokenize
-
-            for seg in doc.segments:
-                if seg.source is None or not seg.scored:
+            for seg, ctx in contexts:  # the scored segments, in order
+                if seg.source is None:
                     continue
-                found, ann = self._align(doc, seg, tokenize(seg.text, seg.start), self.res, self.emission)
+                found, ann = self._align(doc, seg, ctx.tokens, self.res, self.emission)
                 findings.extend(found)
                 if ann:
                     # Flat: segments[i].lexical.alignment holds the [de, en] word index pairs.
