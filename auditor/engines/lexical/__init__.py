@@ -264,13 +264,15 @@ class LexicalEngine(Engine):
     def analyze_many(self, docs: Any) -> list[EngineOutput]:
         """Analyse documents; dictionary lookups of the whole batch are resolved up front."""
         contexts = [self.contexts(d) for d in docs]
+        sources = [s.source for d in docs for s in d.segments if s.scored and s.source]
+        if sources and self._align is not None:
+            # the aligner loads Ding's key set anyway: before the prefetch, so that it skips SQLite too
+            self.res.ding.use_key_filter()
         self._prefetch([ctx for doc_contexts in contexts for _seg, ctx in doc_contexts])
-        if self._align is not None:
+        if sources and self._align is not None:
             from auditor.engines.lexical.align import prefetch_sources
 
-            sources = [s.source for d in docs for s in d.segments if s.scored and s.source]
-            if sources:  # the aligner's lexicon costs a key-set load: only when there is a source
-                prefetch_sources(self.res, sources)
+            prefetch_sources(self.res, sources)  # the aligner's lexicon costs a key-set load: only with a source
         self._prefetched = True
         try:
             return [self._analyze(d, c) for d, c in zip(docs, contexts, strict=True)]

@@ -24,7 +24,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
@@ -314,12 +314,9 @@ class _Lexicon:
         key_filter = getattr(ding, "use_key_filter", None)
         if callable(key_filter):
             key_filter()  # alignment probes many unknown compound parts: skip SQLite for them
-        keys = getattr(ding, "_keys", None)
-        self._keys: frozenset[str] | None = keys if isinstance(keys, frozenset) else None
-        # last words of all German keys ("etw. sagen" -> "sagen"): see _lookup_de
-        self._tails: frozenset[str] | None = (
-            frozenset(k.rpartition(" ")[2] for k in self._keys) if self._keys is not None else None
-        )
+        may_have = getattr(ding, "may_have", None)
+        #: False for a term no Ding key is (see _lookup_de); None without that test
+        self._may_have: Callable[[str], bool] | None = may_have if callable(may_have) else None
         self.speller = speller
         self.wordfreq = wordfreq
         self._de_cache: dict[str, tuple[frozenset[str], bool, tuple[str, ...]]] = {}
@@ -356,15 +353,13 @@ class _Lexicon:
         hit = self._lookup_cache.get(term)
         if hit is not None:
             return hit
-        if self._tails is not None and self._keys is not None:
-            # Most probes (compound parts, suffix-stripped forms) are no Ding term at all:
-            # a single word can only be found, bare or after a placeholder, if some key ends
-            # with it; skip building and looking up the placeholder keys otherwise.
-            low = term.lower()
-            if low not in (self._keys if " " in term else self._tails):
-                self._lookup_cache[term] = ()
-                return ()
         keys = [term] if " " in term else [term] + [p + term for p in _DE_PLACEHOLDERS]
+        may_have = self._may_have
+        if may_have is not None and not any(map(may_have, keys)):
+            # Most probes (compound parts, suffix-stripped forms) are no Ding term at all,
+            # bare or after a placeholder: no key is any of them, so every lookup is empty.
+            self._lookup_cache[term] = ()
+            return ()
         out: list[str] = []
         try:
             many = getattr(self.ding, "lookup_de_many", None)
