@@ -24,6 +24,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -624,21 +625,38 @@ def is_en_content(tok: Token) -> bool:
     return tok.kind == "word" and tok.text.lower().replace("’", "'") not in EN_STOP and len(tok.text) >= 2
 
 
-def _cognate(a: str, b: str) -> bool:
-    fa, fb = fold(a), fold(b)
-    if len(fa) < 5 or len(fb) < 5:
-        return False
+@lru_cache(maxsize=200_000)
+def _cognate_form(word: str) -> tuple[str, Counter[str]] | None:
+    """The word as :func:`_cognate` compares it (folded, k/z -> c, ph -> f) with its letter
+    counts, or None when the folded word is too short to be a cognate (memoised: pure)."""
+    f = fold(word)
+    if len(f) < 5:
+        return None
     for x, y in (("k", "c"), ("z", "c"), ("ph", "f")):
-        fa, fb = fa.replace(x, y), fb.replace(x, y)
+        f = f.replace(x, y)
+    return f, Counter(f)
+
+
+def _cognate(a: str, b: str) -> bool:
+    ca, cb = _cognate_form(a), _cognate_form(b)
+    if ca is None or cb is None:
+        return False
+    fa, fb = ca[0], cb[0]
     n = min(len(fa), len(fb))
     common = 0
     while common < n and fa[common] == fb[common]:
         common += 1
     if common >= 6 or common >= 0.8 * n:
         return True
-    matcher = difflib.SequenceMatcher(None, fa, fb)
-    # real_quick_ratio/quick_ratio are upper bounds of ratio: cheap rejections first.
-    return matcher.real_quick_ratio() >= 0.82 and matcher.quick_ratio() >= 0.82 and matcher.ratio() >= 0.82
+    # difflib's real_quick_ratio and quick_ratio, the upper bounds of ratio() it would check
+    # first, computed here with the same formula (2 * matches / total length) before building
+    # a SequenceMatcher, which costs more than both (most pairs stop at one of them)
+    total = len(fa) + len(fb)
+    if 2.0 * n / total < 0.82:
+        return False
+    if 2.0 * sum((ca[1] & cb[1]).values()) / total < 0.82:
+        return False
+    return difflib.SequenceMatcher(None, fa, fb).ratio() >= 0.82
 
 
 _PARTICLES = frozenset(
@@ -720,14 +738,14 @@ def align_tokens(
         for ei, st in enumerate(en_stems):
             if not en_is_content[ei]:
                 continue
-            if st & stems:
+            if not st.isdisjoint(stems):
                 links.append(Link(di, ei, "dict"))
                 found = True
                 continue
             g = en_german.get(ei)
             if g is None:
                 g = en_german[ei] = lex.en_german_words(en_words[ei].text)
-            if cands & g:
+            if not cands.isdisjoint(g):
                 links.append(Link(di, ei, "dict"))
                 found = True
         if not found:
