@@ -427,6 +427,12 @@ class _Lexicon:
         n = len(word)
         if n < 6:
             return None
+        if depth == 0:
+            # every head below is lemmatised (a final part may be inflected): one query for all
+            table = getattr(self._simplemma, "table", None)
+            if table is not None and callable(getattr(table, "prefetch", None)):
+                heads = (word[i:][:1].upper() + word[i + 1 :] for i in range(n - 3, 2, -1))
+                table.prefetch([h for h in heads if not (len(h) > 1 and h.isupper())], lang="de")
         best: tuple[str, ...] | None = None
         for i in range(n - 3, 2, -1):
             head = word[i:]

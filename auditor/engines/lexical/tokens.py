@@ -51,8 +51,9 @@ _KINDS = {0: "symbol"} | {i: "word" if name == "abbr" else name for name, i in _
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     """Tokens of ``text``; ``start``/``end`` are ``offset`` + index into ``text``."""
     kinds = _KINDS
+    new = tuple.__new__  # Token(...) goes through a Python-level __new__; this is the same tuple
     return [
-        Token(m.group(), offset + m.start(), offset + m.end(), kinds[m.lastindex or 0])
+        new(Token, (m.group(), offset + m.start(), offset + m.end(), kinds[m.lastindex or 0]))
         for m in _TOKEN_RE.finditer(text)
     ]
 
