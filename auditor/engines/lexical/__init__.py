@@ -119,6 +119,7 @@ class LexicalEngine(Engine):
         #: the learned combiner, when the profile reports its findings (``thorough``)
         self.combiner = load_combiner() if self.emission.combiner else None
         self._prefetched = False
+        self._batches = 0  # batches analysed, see _settle_memory
         try:
             from auditor.engines.lexical import align
 
@@ -278,6 +279,24 @@ class LexicalEngine(Engine):
             return [self._analyze(d, c) for d, c in zip(docs, contexts, strict=True)]
         finally:
             self._prefetched = False
+            self._settle_memory()
+
+    def _settle_memory(self) -> None:
+        """After batches 1, 2, 4, 8, ...: collect garbage, then move what survives into the
+        collector's permanent generation (``gc.freeze``).
+
+        Why: the dictionary memos grow with every batch and are kept for the process's life
+        (hundreds of thousands of small tracked objects: frozensets, tuples); every full
+        collection walked them all again, ~10 % of a run with a source on dev.jsonl. Frozen,
+        they are never walked. The collection first frees every cycle that is already garbage,
+        so nothing unreachable is frozen; doubling the interval keeps those collections (and
+        what a later-dead frozen cycle could hold) to a logarithmic number of batches."""
+        import gc
+
+        self._batches += 1
+        if self._batches & (self._batches - 1) == 0 and gc.isenabled():
+            gc.collect()
+            gc.freeze()
 
     def analyze(self, doc: SegmentedDocument) -> EngineOutput:
         return self._analyze(doc, self.contexts(doc))
