@@ -120,6 +120,8 @@ class LexicalEngine(Engine):
         self.combiner = load_combiner() if self.emission.combiner else None
         self._prefetched = False
         self._batches = 0  # batches analysed, see _settle_memory
+        #: n-grams an earlier _prefetch resolved: the next batches skip them and their renderings
+        self._prefetched_grams: set[str] = set()
         try:
             from auditor.engines.lexical import align
 
@@ -257,6 +259,8 @@ class LexicalEngine(Engine):
                 while j < len(ws) and j - i < MAX_MATCH and ctx.adjacent(j - 1):
                     grams.add(" ".join(w.text for w in ws[i : j + 1]))
                     j += 1
+        grams -= self._prefetched_grams  # resolved, renderings' frequencies too, by an earlier batch
+        self._prefetched_grams |= grams
         entries = res.ding.lookup_de_many(grams)
         if res.wordfreq is not None:
             # the gloss ranks Ding's English renderings by their frequency: fetch those too
