@@ -92,6 +92,11 @@ WITHOUT_DICTIONARIES = "or run without dictionaries: --engine rules"
 DING_CACHE_FORMAT = 7
 #: bump when the compiled wordfreq/simplemma tables change
 TABLE_CACHE_FORMAT = 5
+#: Ding loads its key set (:meth:`Ding.use_key_filter`, ~0.3 s) once this many keys were looked
+#: up in SQLite (~7 us each, and ~90 % of them are no key): a one-line run never pays for it,
+#: a run of hundreds of segments does not pay for the probes of unknown terms. Answers are the
+#: same either way (the filter only skips lookups that find nothing).
+KEY_FILTER_AFTER = 20_000
 #: entries longer than this (words) are examples or definitions, not terms
 MAX_TERM_WORDS = 6
 
@@ -335,6 +340,7 @@ class Ding:
         self._bi: dict[str, bool] = {}  # memo: bigram key -> attested
         self._en: dict[str, tuple[str, ...]] = {}  # memo: lowercased English -> German
         self._keys: frozenset[str] | None = None  # all lowercased German keys, see use_key_filter
+        self._asked = 0  # keys looked up in SQLite so far without the key set
 
     def __len__(self) -> int:
         return int(self._query("SELECT count(*) FROM de", ())[0][0])
@@ -369,8 +375,17 @@ class Ding:
         self._keys = frozenset(r[0] for r in self._query("SELECT DISTINCT lk FROM de", ()))
         _cache.write_keys(keys_path, sorted(self._keys))
 
+    def may_have(self, term: str) -> bool:
+        """False only if no German key is ``term`` up to case (so every lookup of it is empty);
+        always True until :meth:`use_key_filter` has loaded the keys."""
+        return self._keys is None or term.lower() in self._keys
+
     def _rows_many(self, lows: Any) -> None:
         todo = sorted({lk for lk in lows if lk not in self._rows})
+        if self._keys is None:
+            self._asked += len(todo)
+            if self._asked > KEY_FILTER_AFTER:
+                self.use_key_filter()
         if self._keys is not None:
             keys = self._keys
             for lk in todo:
@@ -389,10 +404,16 @@ class Ding:
         """``{term: (english renderings, tags)}`` for every term (empty entry if unknown)."""
         out: dict[str, _Entry] = {}
         todo = []
+        memo = self._de
+        keys = self._keys
         for t in terms:
-            e = self._de.get(t)
+            e = memo.get(t)
             if e is None:
-                todo.append(t)
+                if keys is not None and t.lower() not in keys:
+                    # no key, no entry: most n-grams and compound probes end here, no SQL
+                    memo[t] = out[t] = _NO_ENTRY
+                else:
+                    todo.append(t)
             else:
                 out[t] = e
         if todo:

@@ -29,12 +29,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor.engines import Engine, ResourceStatus
 from auditor.engines.lexical.profiles import Emission, emission_for
 from auditor.profiles import DEFAULT_PROFILE
-from auditor.types import EngineOutput, Finding, SegmentedDocument
+from auditor.types import EngineOutput, Finding, Segment, SegmentedDocument
+
+if TYPE_CHECKING:
+    from auditor.engines.lexical.base import SegmentContext
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +119,9 @@ class LexicalEngine(Engine):
         #: the learned combiner, when the profile reports its findings (``thorough``)
         self.combiner = load_combiner() if self.emission.combiner else None
         self._prefetched = False
+        self._batches = 0  # batches analysed, see _settle_memory
+        #: n-grams an earlier _prefetch resolved: the next batches skip them and their renderings
+        self._prefetched_grams: set[str] = set()
         try:
             from auditor.engines.lexical import align
 
@@ -153,16 +159,27 @@ class LexicalEngine(Engine):
             files["combiner.json"] = COMBINER_PATH.read_bytes()
         return files
 
-    def candidates(self, doc: SegmentedDocument) -> tuple[list[Any], dict[int, dict[str, Any]]]:
-        """All monolingual candidates (before calibration) and the gloss annotations."""
-        from auditor.engines.lexical import agreement, calques, leftovers, repetition, spelling, word_order
+    @staticmethod
+    def contexts(doc: SegmentedDocument) -> list[tuple[Segment, SegmentContext]]:
+        """Each scored segment with its tokenized context: built once per document and
+        shared by every detector and the aligner (tokenizing was done up to three times)."""
         from auditor.engines.lexical.base import make_context
+
+        return [(seg, make_context(seg.text, seg.start)) for seg in doc.segments if seg.scored]
+
+    def candidates(
+        self, doc: SegmentedDocument, contexts: list[tuple[Segment, SegmentContext]] | None = None
+    ) -> tuple[list[Any], dict[int, dict[str, Any]]]:
+        """All monolingual candidates (before calibration) and the gloss annotations;
+        ``contexts`` are :meth:`contexts` of ``doc`` when the caller has them already."""
+        from auditor.engines.lexical import agreement, calques, leftovers, repetition, spelling, word_order
         from auditor.engines.lexical.gloss import gloss_segment
 
         res = self.res
         cands: list[Any] = []
         annotations: dict[int, dict[str, Any]] = {}
-        contexts = [(seg, make_context(seg.text, seg.start)) for seg in doc.segments if seg.scored]
+        if contexts is None:
+            contexts = self.contexts(doc)
         if not self._prefetched:
             self._prefetch([ctx for _, ctx in contexts])
         for seg, ctx in contexts:
@@ -242,6 +259,8 @@ class LexicalEngine(Engine):
                 while j < len(ws) and j - i < MAX_MATCH and ctx.adjacent(j - 1):
                     grams.add(" ".join(w.text for w in ws[i : j + 1]))
                     j += 1
+        grams -= self._prefetched_grams  # resolved, renderings' frequencies too, by an earlier batch
+        self._prefetched_grams |= grams
         entries = res.ding.lookup_de_many(grams)
         if res.wordfreq is not None:
             # the gloss ranks Ding's English renderings by their frequency: fetch those too
@@ -249,31 +268,51 @@ class LexicalEngine(Engine):
 
     def analyze_many(self, docs: Any) -> list[EngineOutput]:
         """Analyse documents; dictionary lookups of the whole batch are resolved up front."""
-        from auditor.engines.lexical.base import make_context
-
-        self._prefetch([make_context(s.text, s.start) for d in docs for s in d.segments if s.scored])
-        if self._align is not None:
+        contexts = [self.contexts(d) for d in docs]
+        sources = [s.source for d in docs for s in d.segments if s.scored and s.source]
+        if sources and self._align is not None:
+            # the aligner loads Ding's key set anyway: before the prefetch, so that it skips SQLite too
+            self.res.ding.use_key_filter()
+        self._prefetch([ctx for doc_contexts in contexts for _seg, ctx in doc_contexts])
+        if sources and self._align is not None:
             from auditor.engines.lexical.align import prefetch_sources
 
-            sources = [s.source for d in docs for s in d.segments if s.scored and s.source]
-            if sources:  # the aligner's lexicon costs a key-set load: only when there is a source
-                prefetch_sources(self.res, sources)
+            prefetch_sources(self.res, sources)  # the aligner's lexicon costs a key-set load: only with a source
         self._prefetched = True
         try:
-            return [self.analyze(d) for d in docs]
+            return [self._analyze(d, c) for d, c in zip(docs, contexts, strict=True)]
         finally:
             self._prefetched = False
+            self._settle_memory()
+
+    def _settle_memory(self) -> None:
+        """After batches 1, 2, 4, 8, ...: collect garbage, then move what survives into the
+        collector's permanent generation (``gc.freeze``).
+
+        Why: the dictionary memos grow with every batch and are kept for the process's life
+        (hundreds of thousands of small tracked objects: frozensets, tuples); every full
+        collection walked them all again, ~10 % of a run with a source on dev.jsonl. Frozen,
+        they are never walked. The collection first frees every cycle that is already garbage,
+        so nothing unreachable is frozen; doubling the interval keeps those collections (and
+        what a later-dead frozen cycle could hold) to a logarithmic number of batches."""
+        import gc
+
+        self._batches += 1
+        if self._batches & (self._batches - 1) == 0 and gc.isenabled():
+            gc.collect()
+            gc.freeze()
 
     def analyze(self, doc: SegmentedDocument) -> EngineOutput:
-        cands, annotations = self.candidates(doc)
+        return self._analyze(doc, self.contexts(doc))
+
+    def _analyze(self, doc: SegmentedDocument, contexts: list[tuple[Segment, SegmentContext]]) -> EngineOutput:
+        cands, annotations = self.candidates(doc, contexts)
         findings = calibrated_findings(doc, (c for _seg, c in cands), self.emission)
         if self._align is not None:
-            from auditor.engines.lexical.tokens import tokenize
-
-            for seg in doc.segments:
-                if seg.source is None or not seg.scored:
+            for seg, ctx in contexts:  # the scored segments, in order
+                if seg.source is None:
                     continue
-                found, ann = self._align(doc, seg, tokenize(seg.text, seg.start), self.res, self.emission)
+                found, ann = self._align(doc, seg, ctx.tokens, self.res, self.emission)
                 findings.extend(found)
                 if ann:
                     # Flat: segments[i].lexical.alignment holds the [de, en] word index pairs.

@@ -24,7 +24,8 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
@@ -314,12 +315,9 @@ class _Lexicon:
         key_filter = getattr(ding, "use_key_filter", None)
         if callable(key_filter):
             key_filter()  # alignment probes many unknown compound parts: skip SQLite for them
-        keys = getattr(ding, "_keys", None)
-        self._keys: frozenset[str] | None = keys if isinstance(keys, frozenset) else None
-        # last words of all German keys ("etw. sagen" -> "sagen"): see _lookup_de
-        self._tails: frozenset[str] | None = (
-            frozenset(k.rpartition(" ")[2] for k in self._keys) if self._keys is not None else None
-        )
+        may_have = getattr(ding, "may_have", None)
+        #: False for a term no Ding key is (see _lookup_de); None without that test
+        self._may_have: Callable[[str], bool] | None = may_have if callable(may_have) else None
         self.speller = speller
         self.wordfreq = wordfreq
         self._de_cache: dict[str, tuple[frozenset[str], bool, tuple[str, ...]]] = {}
@@ -356,15 +354,13 @@ class _Lexicon:
         hit = self._lookup_cache.get(term)
         if hit is not None:
             return hit
-        if self._tails is not None and self._keys is not None:
-            # Most probes (compound parts, suffix-stripped forms) are no Ding term at all:
-            # a single word can only be found, bare or after a placeholder, if some key ends
-            # with it; skip building and looking up the placeholder keys otherwise.
-            low = term.lower()
-            if low not in (self._keys if " " in term else self._tails):
-                self._lookup_cache[term] = ()
-                return ()
         keys = [term] if " " in term else [term] + [p + term for p in _DE_PLACEHOLDERS]
+        may_have = self._may_have
+        if may_have is not None and not any(map(may_have, keys)):
+            # Most probes (compound parts, suffix-stripped forms) are no Ding term at all,
+            # bare or after a placeholder: no key is any of them, so every lookup is empty.
+            self._lookup_cache[term] = ()
+            return ()
         out: list[str] = []
         try:
             many = getattr(self.ding, "lookup_de_many", None)
@@ -431,6 +427,12 @@ class _Lexicon:
         n = len(word)
         if n < 6:
             return None
+        if depth == 0:
+            # every head below is lemmatised (a final part may be inflected): one query for all
+            table = getattr(self._simplemma, "table", None)
+            if table is not None and callable(getattr(table, "prefetch", None)):
+                heads = (word[i:][:1].upper() + word[i + 1 :] for i in range(n - 3, 2, -1))
+                table.prefetch([h for h in heads if not (len(h) > 1 and h.isupper())], lang="de")
         best: tuple[str, ...] | None = None
         for i in range(n - 3, 2, -1):
             head = word[i:]
@@ -629,21 +631,38 @@ def is_en_content(tok: Token) -> bool:
     return tok.kind == "word" and tok.text.lower().replace("’", "'") not in EN_STOP and len(tok.text) >= 2
 
 
-def _cognate(a: str, b: str) -> bool:
-    fa, fb = fold(a), fold(b)
-    if len(fa) < 5 or len(fb) < 5:
-        return False
+@lru_cache(maxsize=200_000)
+def _cognate_form(word: str) -> tuple[str, Counter[str]] | None:
+    """The word as :func:`_cognate` compares it (folded, k/z -> c, ph -> f) with its letter
+    counts, or None when the folded word is too short to be a cognate (memoised: pure)."""
+    f = fold(word)
+    if len(f) < 5:
+        return None
     for x, y in (("k", "c"), ("z", "c"), ("ph", "f")):
-        fa, fb = fa.replace(x, y), fb.replace(x, y)
+        f = f.replace(x, y)
+    return f, Counter(f)
+
+
+def _cognate(a: str, b: str) -> bool:
+    ca, cb = _cognate_form(a), _cognate_form(b)
+    if ca is None or cb is None:
+        return False
+    fa, fb = ca[0], cb[0]
     n = min(len(fa), len(fb))
     common = 0
     while common < n and fa[common] == fb[common]:
         common += 1
     if common >= 6 or common >= 0.8 * n:
         return True
-    matcher = difflib.SequenceMatcher(None, fa, fb)
-    # real_quick_ratio/quick_ratio are upper bounds of ratio: cheap rejections first.
-    return matcher.real_quick_ratio() >= 0.82 and matcher.quick_ratio() >= 0.82 and matcher.ratio() >= 0.82
+    # difflib's real_quick_ratio and quick_ratio, the upper bounds of ratio() it would check
+    # first, computed here with the same formula (2 * matches / total length) before building
+    # a SequenceMatcher, which costs more than both (most pairs stop at one of them)
+    total = len(fa) + len(fb)
+    if 2.0 * n / total < 0.82:
+        return False
+    if 2.0 * sum((ca[1] & cb[1]).values()) / total < 0.82:
+        return False
+    return difflib.SequenceMatcher(None, fa, fb).ratio() >= 0.82
 
 
 _PARTICLES = frozenset(
@@ -725,14 +744,14 @@ def align_tokens(
         for ei, st in enumerate(en_stems):
             if not en_is_content[ei]:
                 continue
-            if st & stems:
+            if not st.isdisjoint(stems):
                 links.append(Link(di, ei, "dict"))
                 found = True
                 continue
             g = en_german.get(ei)
             if g is None:
                 g = en_german[ei] = lex.en_german_words(en_words[ei].text)
-            if cands & g:
+            if not cands.isdisjoint(g):
                 links.append(Link(di, ei, "dict"))
                 found = True
         if not found:

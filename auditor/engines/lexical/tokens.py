@@ -10,13 +10,16 @@ one-character ``punct`` or ``symbol`` token.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["Token", "tokenize", "words"]
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One token with document offsets. A named tuple, not a dataclass: a segment makes
+    dozens and a frozen dataclass's constructor costs several times more (measured with
+    bench/bench_lexical.py); fields, equality and immutability are the same."""
+
     text: str
     start: int  # document offset (offset + index into the tokenized text)
     end: int  # exclusive
@@ -40,17 +43,19 @@ _TOKEN_RE = re.compile(
     re.VERBOSE,
 )
 
+#: token kind by the number of the pattern's group that matched (an abbreviation is a word;
+#: 0, no group, cannot happen: ``\S`` is the last alternative)
+_KINDS = {0: "symbol"} | {i: "word" if name == "abbr" else name for name, i in _TOKEN_RE.groupindex.items()}
+
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     """Tokens of ``text``; ``start``/``end`` are ``offset`` + index into ``text``."""
-    out: list[Token] = []
-    append = out.append
-    for m in _TOKEN_RE.finditer(text):
-        kind = m.lastgroup or "symbol"
-        if kind == "abbr":
-            kind = "word"
-        append(Token(m.group(), offset + m.start(), offset + m.end(), kind))
-    return out
+    kinds = _KINDS
+    new = tuple.__new__  # Token(...) goes through a Python-level __new__; this is the same tuple
+    return [
+        new(Token, (m.group(), offset + m.start(), offset + m.end(), kinds[m.lastindex or 0]))
+        for m in _TOKEN_RE.finditer(text)
+    ]
 
 
 def words(tokens: list[Token]) -> list[Token]:
