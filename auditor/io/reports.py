@@ -17,6 +17,7 @@ import json
 import os
 import re
 import xml.etree.ElementTree as ET
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -148,13 +149,67 @@ def _line_index(text: str) -> LineIndex:
     return LineIndex(text)
 
 
+class _FileLines:
+    """The lines of a file by number, without holding the file: the byte offset of each line.
+
+    Why: a JSONL record's findings are placed in its line of the input, and the gate reads
+    inputs of any size; holding the whole file (as this did) made the report the one
+    thing whose memory grew with the input's text. Same lines as reading the file as
+    UTF-8 text and splitting at ``\\n``: a file that text mode would split elsewhere (a lone
+    ``\\r``) is held whole as before, and one that is not UTF-8 has no lines.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.starts = array("q", [0])
+        self.whole: tuple[str, ...] | None = None
+        try:
+            with open(path, "rb") as fh:
+                offset = 0
+                for raw in fh:
+                    raw.decode("utf-8")
+                    body = raw[:-2] if raw.endswith(b"\r\n") else raw
+                    if b"\r" in body:  # text mode would split here too
+                        with open(path, encoding="utf-8") as text:
+                            self.whole = tuple(text.read().split("\n"))
+                        return
+                    offset += len(raw)
+                    if raw.endswith(b"\n"):
+                        self.starts.append(offset)
+        except (OSError, UnicodeDecodeError):
+            self.starts = array("q")
+
+    def __len__(self) -> int:
+        return len(self.whole) if self.whole is not None else len(self.starts)
+
+    def line(self, lineno: int) -> str | None:
+        """Line ``lineno`` (1-based) without its line break; None when it cannot be read."""
+        if self.whole is not None:
+            return self.whole[lineno - 1]
+        try:
+            with open(self.path, "rb") as fh:
+                fh.seek(self.starts[lineno - 1])
+                raw = fh.readline()
+        except OSError:
+            return None
+        if raw.endswith(b"\n"):
+            raw = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1]
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:  # the file changed since it was indexed
+            return None
+
+
 @lru_cache(maxsize=8)
-def _file_lines(path: str) -> tuple[str, ...]:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return tuple(fh.read().split("\n"))
-    except (OSError, UnicodeDecodeError):
-        return ()
+def _file_lines(path: str) -> _FileLines:
+    return _FileLines(path)
+
+
+@lru_cache(maxsize=64)
+def _file_line(path: str, lineno: int) -> str | None:
+    """One line of a file (a record's findings come together: one read per record)."""
+    lines = _file_lines(path)
+    return lines.line(lineno) if 0 < lineno <= len(lines) else None
 
 
 def _jsonl_columns(doc: Document, finding: Finding) -> tuple[int, int] | None:
@@ -163,10 +218,9 @@ def _jsonl_columns(doc: Document, finding: Finding) -> tuple[int, int] | None:
     The record's text appears JSON-escaped in the line; find it (written with or
     without ``\\uXXXX`` escapes) and count escaped characters up to the finding.
     None when it cannot be found (e.g. stdin, or unusual escaping)."""
-    lines = _file_lines(doc.path)
-    if not 0 < doc.origin_line <= len(lines):
+    raw = _file_line(doc.path, doc.origin_line)
+    if raw is None:
         return None
-    raw = lines[doc.origin_line - 1]
     for ascii_only in (False, True):
         escaped = json.dumps(doc.text, ensure_ascii=ascii_only)
         at = raw.find(escaped)
