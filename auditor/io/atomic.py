@@ -52,6 +52,11 @@ def _is_special(path: str) -> bool:
     return not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode)
 
 
+def is_special(path: str) -> bool:
+    """A device, FIFO or socket: written through, never replaced by a renamed temporary."""
+    return _is_special(path)
+
+
 def _identity(path: str) -> tuple[str, tuple[int, int] | None]:
     real = os.path.realpath(path)
     try:
