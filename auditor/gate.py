@@ -14,12 +14,15 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import os
+import pickle
 import sys
+import tempfile
 import time
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, overload
 
 from auditor.baseline import Baseline, Entry, Usage, document_key
 from auditor.config import Config
@@ -265,21 +268,76 @@ class Verdict:
 
 @dataclass(frozen=True)
 class GateResult:
-    verdicts: tuple[Verdict, ...]
+    verdicts: Sequence[Verdict]  # a tuple, or SpilledVerdicts for the streaming gate
     config: Config
     baseline: str | None = None
 
     @property
     def passed(self) -> bool:
-        return all(v.passed for v in self.verdicts)
+        return not self.failed
 
     @property
     def exit_code(self) -> int:
         return EXIT_PASSED if self.passed else EXIT_FAILED
 
     @property
-    def failed(self) -> tuple[Verdict, ...]:
+    def failed(self) -> Sequence[Verdict]:
+        if isinstance(self.verdicts, SpilledVerdicts):
+            return self.verdicts.failed  # read back from the spill file, not held
         return tuple(v for v in self.verdicts if not v.passed)
+
+
+class SpilledVerdicts(Sequence[Verdict]):
+    """Verdicts written to an anonymous temporary file as they arrive, read back on demand.
+
+    Why: the gate's reports read every verdict after the run (the summary table, JUnit,
+    SARIF), some more than once; holding them made the gate's memory grow with its input.
+    Each verdict is pickled on arrival; only its file offset stays in memory (8 bytes), and
+    the offsets of the failing ones apart, so :attr:`GateResult.failed` needs no full pass.
+    The file is deleted by the operating system when closed, even on a crash.
+    """
+
+    def __init__(self) -> None:
+        self._fh = tempfile.TemporaryFile()
+        self._offsets = array("q")
+        self._failing = array("q")
+
+    def append(self, verdict: Verdict) -> None:
+        offset = self._fh.seek(0, os.SEEK_END)
+        pickle.dump(verdict, self._fh, protocol=pickle.HIGHEST_PROTOCOL)
+        self._offsets.append(offset)
+        if not verdict.passed:
+            self._failing.append(offset)
+
+    def _view(self, offsets: array[int]) -> SpilledVerdicts:
+        view = SpilledVerdicts.__new__(SpilledVerdicts)
+        view._fh, view._offsets, view._failing = self._fh, offsets, offsets
+        return view
+
+    @property
+    def failed(self) -> SpilledVerdicts:
+        """The failing verdicts, in order (a view on the same file)."""
+        return self._view(self._failing)
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    def _load(self, offset: int) -> Verdict:
+        self._fh.seek(offset)
+        return pickle.load(self._fh)
+
+    @overload
+    def __getitem__(self, i: int) -> Verdict: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Verdict]: ...
+    def __getitem__(self, i: int | slice) -> Verdict | Sequence[Verdict]:
+        if isinstance(i, slice):
+            return self._view(self._offsets[i])
+        return self._load(self._offsets[i])
+
+    def __iter__(self) -> Iterator[Verdict]:
+        for offset in self._offsets:
+            yield self._load(offset)
 
 
 def effective_score(result: DocumentResult, accepted: Sequence[bool], weights: Weights) -> float:
@@ -364,10 +422,11 @@ def decide_stream(
     """:func:`decide` on results judged as they arrive, and the baseline's usage (with a baseline).
 
     Each document is matched against the baseline once, and only its verdict is kept,
-    :func:`slim` unless ``keep_full`` (the HTML page needs whole documents)."""
+    :func:`slim` unless ``keep_full`` (the HTML page needs whole documents), and spilled to
+    a temporary file (:class:`SpilledVerdicts`)."""
     from auditor.baseline import usage_of
 
-    verdicts: list[Verdict] = []
+    verdicts = SpilledVerdicts()
     matches: list[tuple[str, Sequence[bool], Sequence[Entry]]] = []
     for r in results:
         accepted = None
@@ -377,5 +436,5 @@ def decide_stream(
             matches.append((document_key(r.document), tuple(found), tuple(unused)))
         v = judge(r, config, baseline, accepted)
         verdicts.append(v if keep_full else dataclasses.replace(v, result=slim(r)))
-    decision = GateResult(tuple(verdicts), config, baseline.path if baseline else None)
+    decision = GateResult(verdicts, config, baseline.path if baseline else None)
     return decision, (usage_of(baseline, matches) if baseline is not None else None)

@@ -237,8 +237,13 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
 
         click.echo(github.render(decision), nl=False)
         github.append_step_summary(decision)
+    # line by line: the verdicts are read back from their spill file, the text is never held whole
     if not opts["quiet"]:
-        click.echo(reports.summary(decision), nl=False)
+        for line in reports.summary_lines(decision):
+            click.echo(line, nl=False)
     if not decision.passed and not (opts["quiet"] and opts["github"]):  # -q --github: annotations only
-        click.echo(("\n" if not opts["quiet"] else "") + reports.failing_findings(decision), nl=False)
+        if not opts["quiet"]:
+            click.echo("")
+        for line in reports.failing_lines(decision):
+            click.echo(line, nl=False)
     return decision.exit_code

@@ -19,6 +19,7 @@ import re
 import xml.etree.ElementTree as ET
 from array import array
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -273,45 +274,59 @@ def _cut(text: str, width: int) -> str:
 
 def summary(gate: GateResult) -> str:
     """The human table on stdout: one row per document, then the verdict."""
-    rows = [("document", "words", "score", "crit", "major", "minor", "accepted", "result")]
+    return "".join(summary_lines(gate))
+
+
+def _summary_row(v: Verdict) -> tuple[str, ...]:
+    return (
+        _cut(safe(v.key), 56),
+        str(v.result.words),
+        f"{v.score:.1f}",
+        str(v.counts.get("critical", 0)),
+        str(v.counts.get("major", 0)),
+        str(v.counts.get("minor", 0)),
+        str(sum(v.accepted)),
+        "pass" if v.passed else "FAIL: " + safe("; ".join(v.reasons)),
+    )
+
+
+def summary_lines(gate: GateResult) -> Iterator[str]:
+    """:func:`summary` line by line (each with its newline), in two passes over the verdicts.
+
+    Why two passes: the columns are as wide as their widest cell, and the streaming gate
+    keeps its verdicts on disk, so the rows are made twice rather than held."""
+    header = ("document", "words", "score", "crit", "major", "minor", "accepted", "result")
+    widths = [len(c) for c in header[:-1]]
+    total = Counter[str]()
+    accepted = 0
     for v in gate.verdicts:
-        rows.append(
-            (
-                _cut(safe(v.key), 56),
-                str(v.result.words),
-                f"{v.score:.1f}",
-                str(v.counts.get("critical", 0)),
-                str(v.counts.get("major", 0)),
-                str(v.counts.get("minor", 0)),
-                str(sum(v.accepted)),
-                "pass" if v.passed else "FAIL: " + safe("; ".join(v.reasons)),
-            )
-        )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
-    lines = []
-    for n, r in enumerate(rows):
+        row = _summary_row(v)
+        widths = [max(w, len(c)) for w, c in zip(widths, row)]
+        total.update(v.counts)
+        accepted += sum(v.accepted)
+
+    def line(r: tuple[str, ...]) -> str:
         cells = [r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:-1], widths[1:])] + [r[-1]]
-        lines.append("  ".join(cells).rstrip())
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 6)
+        return "  ".join(cells).rstrip() + "\n"
+
+    yield line(header)
+    yield "  ".join("-" * w for w in widths) + "  " + "-" * 6 + "\n"
+    for v in gate.verdicts:
+        yield line(_summary_row(v))
     c = gate.config
     limits = [f"min score {c.min_score:g}"]
     for name, limit in (("critical", c.max_critical), ("major", c.max_major), ("minor", c.max_minor)):
         if limit is not None:
             limits.append(f"max {name} {limit}")
-    total = Counter[str]()
-    for v in gate.verdicts:
-        total.update(v.counts)
-    accepted = sum(sum(v.accepted) for v in gate.verdicts)
-    lines.append("")
-    lines.append(
+    yield "\n"
+    yield (
         f"{len(gate.verdicts)} documents, {len(gate.failed)} failed; new findings: "
         f"{total['critical']} critical, {total['major']} major, {total['minor']} minor"
         + (f"; {accepted} accepted by baseline {safe(str(gate.baseline))}" if gate.baseline else "")
+        + "\n"
     )
     verdict = "PASSED" if gate.passed else "FAILED"
-    lines.append(f"quality gate {verdict} ({', '.join(limits)})")
-    return "\n".join(lines) + "\n"
+    yield f"quality gate {verdict} ({', '.join(limits)})\n"
 
 
 def failing_findings(gate: GateResult) -> str:
@@ -319,11 +334,15 @@ def failing_findings(gate: GateResult) -> str:
 
     Why: a gate that fails with only a table (or, with ``-q``, nothing) tells a
     pre-commit or CI user *that* it failed, not *which words* to fix."""
-    lines: list[str] = []
+    return "".join(failing_lines(gate))
+
+
+def failing_lines(gate: GateResult) -> Iterator[str]:
+    """:func:`failing_findings` line by line (each with its newline), not held whole."""
     for v in gate.failed:
-        lines.append(f"{safe(v.key)}: FAIL: {safe('; '.join(v.reasons))}")
-        lines.extend("  " + finding_line(v, f) for f in v.new_findings)
-    return "".join(line + "\n" for line in lines)
+        yield f"{safe(v.key)}: FAIL: {safe('; '.join(v.reasons))}\n"
+        for f in v.new_findings:
+            yield "  " + finding_line(v, f) + "\n"
 
 
 # ---------------------------------------------------------------------------- JUnit
