@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 
 import click
 
@@ -219,9 +220,9 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
                 f"from {config.baseline} ({len(baseline) - len(use.stale)} left)",
                 err=True,
             )
-    rendered = []
+    rendered: list[tuple[str, str | Iterator[str]]] = []
     if opts["junit_path"]:
-        rendered.append((opts["junit_path"], reports.junit(decision)))
+        rendered.append((opts["junit_path"], reports.junit_parts(decision)))  # written as it is made
     if opts["sarif_path"]:
         sarif_text, sarif_warning = reports.sarif_report(decision)
         if sarif_warning:

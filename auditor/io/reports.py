@@ -363,6 +363,20 @@ def finding_line(v: Verdict, f: Finding) -> str:
 
 def junit(gate: GateResult) -> str:
     """JUnit XML: one test case per document / record / feed item; failures list the new findings."""
+    return "".join(junit_parts(gate))
+
+
+#: stands for the test cases in the skeleton of a JUnit report (see :func:`junit_parts`)
+_CASES = "\ue000cases\ue000"
+
+
+def junit_parts(gate: GateResult) -> Iterator[str]:
+    """:func:`junit` piece by piece: the test cases serialised one at a time, never one tree of all.
+
+    Why: the tree of every test case grew with the input. The skeleton (suites, suite,
+    properties and one placeholder case) is indented and serialised as ElementTree always
+    did, then each case is built alone, indented at its depth (``ET.indent(level=2)``) and
+    serialised with the whitespace the whole tree gave it, so the bytes are the same."""
     n, failures = len(gate.verdicts), len(gate.failed)
     suites = ET.Element(
         "testsuites", name="auditor gate", tests=str(n), failures=str(failures), errors="0", time="0"
@@ -389,27 +403,43 @@ def junit(gate: GateResult) -> str:
     ):
         if value is not None:
             ET.SubElement(props, "property", name=name, value=_x(str(value)))
-    for v in gate.verdicts:
-        case = ET.SubElement(
-            suite, "testcase", classname=_x(_rel(v.result.document.path)), name=_x(v.key), time="0"
-        )
-        new = v.new_findings
-        if not v.passed:
-            fail = ET.SubElement(
-                case,
-                "failure",
-                message=_x(f"{'; '.join(v.reasons)} ({len(new)} new findings)"),
-                type="quality-gate",
-            )
-            fail.text = _x("\n".join(finding_line(v, f) for f in new)) + ("\n" if new else "")
-        out = [f"score {v.score:.1f}, {v.result.words} words"]
-        if v.passed and new:
-            out += ["findings below the thresholds:"] + [finding_line(v, f) for f in new]
-        if v.accepted_findings:
-            out += ["accepted by the baseline:"] + [finding_line(v, f) for f in v.accepted_findings]
-        ET.SubElement(case, "system-out").text = _x("\n".join(out) + "\n")
+    declaration = '<?xml version="1.0" encoding="UTF-8"?>\n'
+    if not n:
+        ET.indent(suites)
+        yield declaration + ET.tostring(suites, encoding="unicode") + "\n"
+        return
+    placeholder = ET.SubElement(suite, "testcase")
     ET.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    placeholder.tail = _CASES  # the cases bring their own whitespace, the last one none
+    head, tail = ET.tostring(suites, encoding="unicode").split("<testcase />" + _CASES)
+    yield declaration + head
+    for i, v in enumerate(gate.verdicts):
+        case = _junit_case(v)
+        ET.indent(case, level=2)
+        case.tail = "\n    " if i < n - 1 else "\n  "
+        yield ET.tostring(case, encoding="unicode")
+    yield tail + "\n"
+
+
+def _junit_case(v: Verdict) -> ET.Element:
+    """The test case of one verdict."""
+    case = ET.Element("testcase", classname=_x(_rel(v.result.document.path)), name=_x(v.key), time="0")
+    new = v.new_findings
+    if not v.passed:
+        fail = ET.SubElement(
+            case,
+            "failure",
+            message=_x(f"{'; '.join(v.reasons)} ({len(new)} new findings)"),
+            type="quality-gate",
+        )
+        fail.text = _x("\n".join(finding_line(v, f) for f in new)) + ("\n" if new else "")
+    out = [f"score {v.score:.1f}, {v.result.words} words"]
+    if v.passed and new:
+        out += ["findings below the thresholds:"] + [finding_line(v, f) for f in new]
+    if v.accepted_findings:
+        out += ["accepted by the baseline:"] + [finding_line(v, f) for f in v.accepted_findings]
+    ET.SubElement(case, "system-out").text = _x("\n".join(out) + "\n")
+    return case
 
 
 # ---------------------------------------------------------------------------- SARIF
