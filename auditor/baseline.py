@@ -18,7 +18,7 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -247,15 +247,25 @@ def usage(baseline: Baseline, pairs: Iterable[tuple[Document, Sequence[Finding]]
 
     Why: a baseline written from another working directory (or for other paths) matches
     nothing, and the gate then fails on every accepted finding without a word."""
+    def matches() -> Iterator[tuple[str, Sequence[bool], Sequence[Entry]]]:
+        for doc, findings in pairs:
+            yield (document_key(doc), *baseline.match_entries(doc, findings))
+
+    return usage_of(baseline, matches())
+
+
+def usage_of(baseline: Baseline, matches: Iterable[tuple[str, Sequence[bool], Sequence[Entry]]]) -> Usage:
+    """:func:`usage` from the matches already made, one (document key, accepted, unused entries) per document.
+
+    Why: the streaming gate matches each document once as its result arrives and keeps
+    only these, not the documents; a key seen twice counts once, as in :func:`usage`."""
     matched = 0
     stale: list[Entry] = []
     seen: set[str] = set()
-    for doc, findings in pairs:
-        key = document_key(doc)
+    for key, accepted, unused in matches:
         if key in seen:
             continue
         seen.add(key)
-        accepted, unused = baseline.match_entries(doc, findings)
         matched += sum(accepted)
         stale.extend(unused)
     known = set(baseline.documents())

@@ -34,7 +34,8 @@ Definitions (also in the README, section "Evaluating"):
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -236,6 +237,31 @@ def read_gold(path: str) -> list[GoldRecord]:
     return records
 
 
+class GoldFile:
+    """A gold file read twice: :meth:`validate` checks every line (keeping only the count),
+    iterating reads the records again, one line at a time.
+
+    Why: ``auditor eval`` must refuse a bad file before any work (no output at all) and
+    yet not hold the file; same decoding, lines and messages as :func:`read_gold`."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __iter__(self) -> Iterator[GoldRecord]:
+        from auditor.io.stream import jsonl_lines
+
+        for lineno, raw in jsonl_lines(self.path):
+            if raw.strip():
+                yield parse_gold_line(raw, self.path, lineno)
+
+    def validate(self) -> int:
+        """Read every record, raising :class:`InputError` on the first bad one; the record count."""
+        n = sum(1 for _ in self)
+        if not n:
+            raise InputError(self.path, "no records (expected one JSON object per line)")
+        return n
+
+
 def parse_gold_line(raw: str, path: str, lineno: int) -> GoldRecord:
     """Parse and validate one gold record."""
 
@@ -340,12 +366,42 @@ def evaluate(gold: Sequence[GoldRecord], predictions: Sequence[Prediction]) -> E
     """All metrics for ``predictions[i]`` against ``gold[i]``."""
     if len(gold) != len(predictions):
         raise ValueError(f"{len(gold)} gold records but {len(predictions)} predictions")
-    auditor = SpanScores()
-    all_minor = SpanScores()
-    per_category: dict[str, CategoryRecall] = {}
-    per_detector: dict[str, DetectorPrecision] = {}
-    gold_spans = zero = predicted_spans = 0
+    tally = Evaluation()
     for rec, pred in zip(gold, predictions, strict=True):
+        tally.add(rec, pred)
+    return tally.result()
+
+
+class Evaluation:
+    """The metrics of :func:`evaluate`, gathered one (gold record, prediction) at a time.
+
+    Why: ``auditor eval`` streams its gold file, so nothing may need the records again.
+    The span figures are sums; the correlations rank over every record, so for them
+    only the numbers are kept (four pairs of floats per scored record), not the records.
+    """
+
+    def __init__(self) -> None:
+        self.records = 0
+        self.auditor = SpanScores()
+        self.all_minor = SpanScores()
+        self.per_category: dict[str, CategoryRecall] = {}
+        self.per_detector: dict[str, DetectorPrecision] = {}
+        self.gold_spans = self.zero = self.predicted_spans = 0
+        # (x, y) columns of the four correlations: score, -penalty, -length, estimate vs gold score
+        self._pairs: dict[str, tuple[array[float], array[float]]] = {
+            k: (array("d"), array("d")) for k in ("score", "penalty", "length", "estimate")
+        }
+
+    def _pair(self, name: str, x: float, y: float) -> None:
+        xs, ys = self._pairs[name]
+        xs.append(x)
+        ys.append(y)
+
+    def add(self, rec: GoldRecord, pred: Prediction) -> None:
+        """Count one record and what the auditor predicted for it."""
+        self.records += 1
+        auditor, all_minor = self.auditor, self.all_minor
+        per_category, per_detector = self.per_category, self.per_detector
         n = len(rec.text)
         g = char_ranks(rec.spans, n)
         p = char_ranks(pred.spans, n)
@@ -355,9 +411,9 @@ def evaluate(gold: Sequence[GoldRecord], predictions: Sequence[Prediction]) -> E
         m = span_scores(g, [1] * n)
         all_minor.severity.add(m.severity)
         all_minor.blind.add(m.blind)
-        gold_spans += len(rec.spans)
-        zero += sum(1 for sp in rec.spans if sp.end <= sp.start)
-        predicted_spans += len(pred.spans)
+        self.gold_spans += len(rec.spans)
+        self.zero += sum(1 for sp in rec.spans if sp.end <= sp.start)
+        self.predicted_spans += len(pred.spans)
 
         by_cat: dict[str, set[int]] = {}
         for sp in rec.spans:
@@ -388,49 +444,46 @@ def evaluate(gold: Sequence[GoldRecord], predictions: Sequence[Prediction]) -> E
             d.predicted_chars += len(chars)
             d.correct_chars += sum(1 for i in chars if g[i])
 
-    pairs = [
-        (pr.score, r.score)
-        for r, pr in zip(gold, predictions, strict=True)
-        if r.score is not None and pr.score is not None
-    ]
-    corr = _correlation(pairs)
-    corr_penalty = _correlation(
-        [
-            (-pr.penalty, r.score)
-            for r, pr in zip(gold, predictions, strict=True)
-            if r.score is not None and pr.penalty is not None
-        ]
-    )
-    corr_length = _correlation([(-len(r.text.split()), r.score) for r in gold if r.score is not None])
-    corr_estimate = _correlation(
-        [
-            (pr.mqm_estimate, r.score)
-            for r, pr in zip(gold, predictions, strict=True)
-            if r.score is not None and pr.mqm_estimate is not None
-        ]
-    )
-    return EvalResult(
-        records=len(gold),
-        gold_spans=gold_spans,
-        zero_length_gold_spans=zero,
-        predicted_spans=predicted_spans,
-        auditor=auditor,
-        all_minor=all_minor,
-        correlation=corr,
-        per_category=per_category,
-        per_detector=per_detector,
-        correlation_penalty=corr_penalty,
-        correlation_length=corr_length,
-        correlation_estimate=corr_estimate,
-    )
+        if rec.score is not None:
+            if pred.score is not None:
+                self._pair("score", pred.score, rec.score)
+            if pred.penalty is not None:
+                self._pair("penalty", -pred.penalty, rec.score)
+            self._pair("length", -len(rec.text.split()), rec.score)
+            if pred.mqm_estimate is not None:
+                self._pair("estimate", pred.mqm_estimate, rec.score)
+
+    def _correlation(self, name: str) -> Correlation | None:
+        xs, ys = self._pairs[name]
+        return _correlation_xy(xs, ys)
+
+    def result(self) -> EvalResult:
+        """The metrics over every record added so far."""
+        return EvalResult(
+            records=self.records,
+            gold_spans=self.gold_spans,
+            zero_length_gold_spans=self.zero,
+            predicted_spans=self.predicted_spans,
+            auditor=self.auditor,
+            all_minor=self.all_minor,
+            correlation=self._correlation("score"),
+            per_category=self.per_category,
+            per_detector=self.per_detector,
+            correlation_penalty=self._correlation("penalty"),
+            correlation_length=self._correlation("length"),
+            correlation_estimate=self._correlation("estimate"),
+        )
 
 
 def _correlation(pairs: Sequence[tuple[float, float]]) -> Correlation | None:
-    if not pairs:
+    return _correlation_xy([float(a) for a, _ in pairs], [float(b) for _, b in pairs])
+
+
+def _correlation_xy(xs: Sequence[float], ys: Sequence[float]) -> Correlation | None:
+    if not xs:
         return None
-    xs = [float(a) for a, _ in pairs]
-    ys = [float(b) for _, b in pairs]
-    return Correlation(len(pairs), spearman(xs, ys), kendall_tau_b(xs, ys))
+    xs, ys = list(xs), list(ys)
+    return Correlation(len(xs), spearman(xs, ys), kendall_tau_b(xs, ys))
 
 
 def top_category(category: str) -> str:

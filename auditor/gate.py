@@ -14,14 +14,17 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import os
+import pickle
 import sys
+import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, overload
 
-from auditor.baseline import Baseline, document_key
+from auditor.baseline import Baseline, Entry, Usage, document_key
 from auditor.config import Config
 from auditor.errors import InputError
 from auditor.io.feeds import looks_like_feed, read_feed
@@ -95,24 +98,70 @@ def read_file(path: str, config: Config, source_path: str | None = None) -> list
 def collect(paths: Sequence[str], config: Config, source_path: str | None = None) -> list[Document]:
     """All documents of the command-line inputs, in argument order (directories sorted).
 
-    ``source_path`` goes with a single text file (the caller checks there is one)."""
-    docs: list[Document] = []
-    for path in paths:
-        if path == "-":
-            from auditor.io.readers import read_documents
+    ``source_path`` goes with a single text file (the caller checks there is one). Holds
+    every document: the gate itself streams them through :class:`Inputs`."""
+    return list(Inputs(paths, config, source_path))
 
-            docs.extend(read_documents(["-"], read_options(config)))
-        elif os.path.isdir(path):
-            files = walk(path, config.glob, config.exclude)
+
+class Inputs:
+    """The documents of the command-line inputs, read twice: to validate, then lazily to score.
+
+    Why two passes: "a bad input produces no output" needs every input checked before
+    the first report is written, and flat memory needs the documents *not* kept between
+    the check and the scoring. :meth:`validate` reads everything once (same checks and
+    messages as :func:`collect` always had) and keeps only the count and the file list
+    (a directory is walked once, so its "skipped" notes are printed once); iterating reads
+    the files again, a JSONL file one record at a time. Feeds and text files are one
+    parse each (as the core readers do); stdin cannot be read twice, so it is kept.
+    """
+
+    def __init__(self, paths: Sequence[str], config: Config, source_path: str | None = None) -> None:
+        self.paths = list(paths)
+        self.config = config
+        self.source_path = source_path
+        self._files: dict[str, list[str]] = {}  # directory -> its matching files, walked once
+        self._stdin: list[Document] | None = None
+
+    def _directory(self, path: str) -> list[str]:
+        if path not in self._files:
+            files = walk(path, self.config.glob, self.config.exclude)
             if not files:
-                raise InputError(path, f"no files matching {', '.join(config.glob)} in this directory")
-            for f in files:
-                docs.extend(read_file(f, config))
-        elif not os.path.lexists(path):
-            raise InputError(path, "no such file or directory")
+                raise InputError(path, f"no files matching {', '.join(self.config.glob)} in this directory")
+            self._files[path] = files
+        return self._files[path]
+
+    def _file(self, path: str, source_path: str | None = None) -> Iterator[Document]:
+        from auditor.io.readers import JSONL_SUFFIXES, jsonl_document, read_bytes
+        from auditor.io.stream import jsonl_lines
+
+        if path.lower().endswith(JSONL_SUFFIXES) and not looks_like_feed(path, read_bytes(path, 2048)):
+            options = read_options(self.config)
+            for lineno, line in jsonl_lines(path):
+                doc = jsonl_document(path, line, lineno, options)
+                if doc is not None:
+                    yield doc
         else:
-            docs.extend(read_file(path, config, source_path))
-    return docs
+            yield from read_file(path, self.config, source_path)
+
+    def __iter__(self) -> Iterator[Document]:
+        for path in self.paths:
+            if path == "-":
+                if self._stdin is None:
+                    from auditor.io.readers import read_documents
+
+                    self._stdin = read_documents(["-"], read_options(self.config))
+                yield from self._stdin
+            elif os.path.isdir(path):
+                for f in self._directory(path):
+                    yield from self._file(f)
+            elif not os.path.lexists(path):
+                raise InputError(path, "no such file or directory")
+            else:
+                yield from self._file(path, self.source_path)
+
+    def validate(self) -> int:
+        """Read every input, raising :class:`InputError` on the first bad one; the document count."""
+        return sum(1 for _ in self)
 
 
 # ---------------------------------------------------------------------------- running
@@ -161,20 +210,33 @@ def run(
     execution: Execution | None = None,
 ) -> list[DocumentResult]:
     """Results for ``docs`` in input order, whatever the executor (``jobs > 1``: worker processes)."""
+    count = len(docs) if isinstance(docs, Sequence) else None
+    return list(results(docs, factory, progress, execution or Execution(jobs=jobs), count))
+
+
+def results(
+    docs: Iterable[Document],
+    factory: Callable[[], Runner],
+    progress: Progress | None = None,
+    execution: Execution | None = None,
+    count: int | None = None,
+) -> Iterator[DocumentResult]:
+    """Results for ``docs`` in input order, yielded as they arrive (the documents are read lazily).
+
+    ``count`` (the documents there will be, from :meth:`Inputs.validate`) trims the pool:
+    one larger than the number of batches only costs start-up."""
     from auditor.runs import run_stream
 
-    execution = execution or Execution(jobs=jobs)
-    if isinstance(docs, Sequence) and execution.executor != "dask":
-        # a pool larger than the number of batches only costs start-up
-        n_batches = -(-len(docs) // BATCH)
+    execution = execution or Execution()
+    if count is not None and execution.executor != "dask":
+        n_batches = -(-count // BATCH)
         if n_batches <= 1:
             execution = Execution()
         elif execution.jobs > n_batches:
             execution = dataclasses.replace(execution, jobs=n_batches)
-    results = list(run_stream(docs, factory, execution, on_batch=progress.advance if progress else None))
+    yield from run_stream(docs, factory, execution, on_batch=progress.advance if progress else None)
     if progress:
         progress.close()
-    return results
 
 
 # ---------------------------------------------------------------------------- decision
@@ -206,21 +268,76 @@ class Verdict:
 
 @dataclass(frozen=True)
 class GateResult:
-    verdicts: tuple[Verdict, ...]
+    verdicts: Sequence[Verdict]  # a tuple, or SpilledVerdicts for the streaming gate
     config: Config
     baseline: str | None = None
 
     @property
     def passed(self) -> bool:
-        return all(v.passed for v in self.verdicts)
+        return not self.failed
 
     @property
     def exit_code(self) -> int:
         return EXIT_PASSED if self.passed else EXIT_FAILED
 
     @property
-    def failed(self) -> tuple[Verdict, ...]:
+    def failed(self) -> Sequence[Verdict]:
+        if isinstance(self.verdicts, SpilledVerdicts):
+            return self.verdicts.failed  # read back from the spill file, not held
         return tuple(v for v in self.verdicts if not v.passed)
+
+
+class SpilledVerdicts(Sequence[Verdict]):
+    """Verdicts written to an anonymous temporary file as they arrive, read back on demand.
+
+    Why: the gate's reports read every verdict after the run (the summary table, JUnit,
+    SARIF), some more than once; holding them made the gate's memory grow with its input.
+    Each verdict is pickled on arrival; only its file offset stays in memory (8 bytes), and
+    the offsets of the failing ones apart, so :attr:`GateResult.failed` needs no full pass.
+    The file is deleted by the operating system when closed, even on a crash.
+    """
+
+    def __init__(self) -> None:
+        self._fh = tempfile.TemporaryFile()
+        self._offsets = array("q")
+        self._failing = array("q")
+
+    def append(self, verdict: Verdict) -> None:
+        offset = self._fh.seek(0, os.SEEK_END)
+        pickle.dump(verdict, self._fh, protocol=pickle.HIGHEST_PROTOCOL)
+        self._offsets.append(offset)
+        if not verdict.passed:
+            self._failing.append(offset)
+
+    def _view(self, offsets: array[int]) -> SpilledVerdicts:
+        view = SpilledVerdicts.__new__(SpilledVerdicts)
+        view._fh, view._offsets, view._failing = self._fh, offsets, offsets
+        return view
+
+    @property
+    def failed(self) -> SpilledVerdicts:
+        """The failing verdicts, in order (a view on the same file)."""
+        return self._view(self._failing)
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    def _load(self, offset: int) -> Verdict:
+        self._fh.seek(offset)
+        return pickle.load(self._fh)
+
+    @overload
+    def __getitem__(self, i: int) -> Verdict: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Verdict]: ...
+    def __getitem__(self, i: int | slice) -> Verdict | Sequence[Verdict]:
+        if isinstance(i, slice):
+            return self._view(self._offsets[i])
+        return self._load(self._offsets[i])
+
+    def __iter__(self) -> Iterator[Verdict]:
+        for offset in self._offsets:
+            yield self._load(offset)
 
 
 def effective_score(result: DocumentResult, accepted: Sequence[bool], weights: Weights) -> float:
@@ -243,12 +360,16 @@ def _fmt(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".") if x != int(x) else str(int(x))
 
 
-def judge(result: DocumentResult, config: Config, baseline: Baseline | None = None) -> Verdict:
-    accepted = (
-        tuple(baseline.match(result.document, result.findings))
-        if baseline
-        else (False,) * len(result.findings)
-    )
+def judge(
+    result: DocumentResult,
+    config: Config,
+    baseline: Baseline | None = None,
+    accepted: Sequence[bool] | None = None,
+) -> Verdict:
+    """The verdict on one document; ``accepted``: the baseline's match, when already made."""
+    if accepted is None:
+        accepted = baseline.match(result.document, result.findings) if baseline else (False,) * len(result.findings)
+    accepted = tuple(accepted)
     counts: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
     for f, a in zip(result.findings, accepted):
         if not a:
@@ -271,3 +392,49 @@ def decide(results: Sequence[DocumentResult], config: Config, baseline: Baseline
     return GateResult(
         tuple(judge(r, config, baseline) for r in results), config, baseline.path if baseline else None
     )
+
+
+def slim(result: DocumentResult) -> DocumentResult:
+    """``result`` with only what the gate's reports read after the run, so verdicts stay small.
+
+    Why: the gate keeps one verdict per document until every report is written. Its text
+    reports (summary, failures, JUnit, SARIF, GitHub) read a document's text only to place
+    and fingerprint its findings, and its record or feed metadata only to place a feed
+    item's findings; none reads the segments or the source. So a document without
+    findings keeps no text at all, one with findings its text and (feed items only) its
+    metadata. The HTML page shows every document whole: it needs the full results.
+    """
+    doc = result.document
+    if result.findings:
+        meta = doc.meta if "feed_kind" in doc.meta else {}
+        doc = dataclasses.replace(doc, source=None, meta=meta)
+    else:
+        doc = dataclasses.replace(doc, text="", source=None, meta={})
+    return dataclasses.replace(result, document=doc, segments=())
+
+
+def decide_stream(
+    results: Iterable[DocumentResult],
+    config: Config,
+    baseline: Baseline | None = None,
+    keep_full: bool = False,
+) -> tuple[GateResult, Usage | None]:
+    """:func:`decide` on results judged as they arrive, and the baseline's usage (with a baseline).
+
+    Each document is matched against the baseline once, and only its verdict is kept,
+    :func:`slim` unless ``keep_full`` (the HTML page needs whole documents), and spilled to
+    a temporary file (:class:`SpilledVerdicts`)."""
+    from auditor.baseline import usage_of
+
+    verdicts = SpilledVerdicts()
+    matches: list[tuple[str, Sequence[bool], Sequence[Entry]]] = []
+    for r in results:
+        accepted = None
+        if baseline is not None:
+            found, unused = baseline.match_entries(r.document, r.findings)
+            accepted = found
+            matches.append((document_key(r.document), tuple(found), tuple(unused)))
+        v = judge(r, config, baseline, accepted)
+        verdicts.append(v if keep_full else dataclasses.replace(v, result=slim(r)))
+    decision = GateResult(verdicts, config, baseline.path if baseline else None)
+    return decision, (usage_of(baseline, matches) if baseline is not None else None)

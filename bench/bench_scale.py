@@ -8,12 +8,15 @@
 2. Overhead per batch: the same runs with the cheap ``rules`` engine, minus start-up
    (a 16-document run): what each executor adds to a batch of 16 documents, the figure
    to multiply by ``documents / 16 / workers`` to estimate a cluster.
-3. Peak RSS of ``score --format jsonl`` (``rules``) as the input grows: 10 and 100 MB of
-   JSONL records, and of text files (100 KB each, many files on one command line);
-   ``--big`` adds 1,000 MB. Inputs are generated in a temporary directory, deleted after.
+3. Peak RSS of ``score --format jsonl``, ``gate`` and ``eval`` (engine ``rules``) as the
+   input grows: 10 and 100 MB of JSONL records, and of text files (100 KB each, many
+   files on one command line; ``eval`` reads gold JSONL only, records of dev.jsonl with
+   their spans and scores); ``--big`` adds 1,000 MB. Inputs are generated in a temporary
+   directory, deleted after.
 
 Prints one JSON object for bench/run.py. Usage: ``python bench/bench_scale.py [--big]
-[--rounds N] [--no-memory] [--no-throughput]``.
+[--rounds N] [--no-memory] [--no-throughput] [--only] [--sizes 10,100] [--commands
+score,gate,eval]``; ``--only`` runs the memory part alone (a quick check).
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ SHARED = ROOT.parent / "shared"
 SOURCES = [SHARED / "eval" / "dev.jsonl", SHARED / "eval" / "dev_wordqe_mlqepe.jsonl"]
 TEXTS = [SHARED / "seed" / "nato-hegseth.de.txt", *sorted((ROOT / "corpora").glob("*.txt"))]
 N_DOCS = 2000
+#: the commands whose memory is measured (``--commands`` picks some)
+COMMANDS = frozenset({"score", "gate", "eval"})
 BATCH = 16
 
 #: A child that runs the command and reports the peak RSS of its own children (KB):
@@ -47,8 +52,11 @@ _PEAK = (
 
 
 def auditor() -> list[str]:
+    """The CLI: the checkout's own, else this interpreter's ``auditor`` package (``auditor.cli`` has no ``__main__``)."""
     exe = ROOT / ".venv" / "bin" / "auditor"
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "auditor.cli"]
+    if exe.exists():
+        return [str(exe)]
+    return [sys.executable, "-c", "import sys; from auditor.cli import main; sys.argv[0] = 'auditor'; main()"]
 
 
 def build_docs(path: Path, n: int) -> None:
@@ -191,37 +199,79 @@ def make_texts(directory: Path, mb: int, file_kb: int = 100) -> list[str]:
     return paths
 
 
-def peak_rss_mb(args: list[str]) -> tuple[float, float]:
-    """(peak RSS MB, wall s) of ``auditor score ARGS`` in a fresh process tree."""
+def make_gold(path: Path, mb: int) -> int:
+    """About ``mb`` MB of gold records (dev.jsonl's, spans and scores as they are, ids made distinct)."""
+    base = [json.loads(line) for line in SOURCES[0].read_text(encoding="utf-8").splitlines() if line.strip()]
+    n, size, limit = 0, 0, mb * 1024 * 1024
+    with path.open("w", encoding="utf-8") as fh:
+        while size < limit:
+            rec = dict(base[n % len(base)], id=f"g{n}")
+            line = json.dumps(rec, ensure_ascii=False) + "\n"
+            fh.write(line)
+            size += len(line.encode("utf-8"))
+            n += 1
+    return n
+
+
+def peak_rss_mb(args: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
+    """(peak RSS MB, wall s) of ``auditor ARGS`` in a fresh process tree (``ok``: exit codes expected)."""
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", _PEAK, *auditor(), "score", *args], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", _PEAK, *auditor(), *args], capture_output=True, text=True)
     wall = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.exit(f"score {' '.join(args[:3])}...: exit {proc.returncode}: {proc.stderr[-400:]}")
+    if proc.returncode not in ok:
+        sys.exit(f"{' '.join(args[:3])}...: exit {proc.returncode}: {proc.stderr[-400:]}")
     return int(proc.stdout.split()[-1]) / 1024, wall
 
 
-def memory(tmp: Path, sizes: list[int], figures: dict[str, object], notes: list[str]) -> None:
-    common = ["--isolated", "--engine", "rules", "--format", "jsonl"]
+def memory(
+    tmp: Path, sizes: list[int], figures: dict[str, object], notes: list[str], commands: set[str] = COMMANDS
+) -> None:
+    """Peak RSS of each of ``commands`` at each size (in MB), JSONL and text."""
+    common = ["--isolated", "--engine", "rules"]
+    score = ["--format", "jsonl", "-o", str(tmp / "out.jsonl")]
+    gate_ok = (0, 1)  # the gate may fail on these inputs: the run is measured either way
     for mb in sizes:
         src = tmp / f"in{mb}.jsonl"
-        n = make_jsonl(src, mb)
-        rss, wall = peak_rss_mb([str(src), *common, "-o", str(tmp / "out.jsonl")])
-        figures[f"jsonl_{mb}MB_peak_rss_mb"] = round(rss, 1)
-        figures[f"jsonl_{mb}MB_records_per_s"] = round(n / wall, 0)
-        src.unlink()
+        if commands & {"score", "gate"}:
+            n = make_jsonl(src, mb)
+        if "score" in commands:
+            rss, wall = peak_rss_mb(["score", str(src), *common, *score])
+            figures[f"jsonl_{mb}MB_peak_rss_mb"] = round(rss, 1)
+            figures[f"jsonl_{mb}MB_records_per_s"] = round(n / wall, 0)
+        if "gate" in commands:
+            rss, wall = peak_rss_mb(["gate", str(src), *common], gate_ok)
+            figures[f"gate_jsonl_{mb}MB_peak_rss_mb"] = round(rss, 1)
+            figures[f"gate_jsonl_{mb}MB_records_per_s"] = round(n / wall, 0)
+        src.unlink(missing_ok=True)
+        if "eval" in commands:
+            gold = tmp / f"gold{mb}.jsonl"
+            n = make_gold(gold, mb)
+            rss, wall = peak_rss_mb(["eval", str(gold), *common])
+            figures[f"eval_jsonl_{mb}MB_peak_rss_mb"] = round(rss, 1)
+            figures[f"eval_jsonl_{mb}MB_records_per_s"] = round(n / wall, 0)
+            gold.unlink()
+        if not commands & {"score", "gate"}:
+            continue
         paths = make_texts(tmp / f"text{mb}", mb)
-        rss, wall = peak_rss_mb([*paths, *common, "-o", str(tmp / "out.jsonl")])
-        figures[f"text_{mb}MB_peak_rss_mb"] = round(rss, 1)
         figures[f"text_{mb}MB_files"] = len(paths)
+        if "score" in commands:
+            rss, wall = peak_rss_mb(["score", *paths, *common, *score])
+            figures[f"text_{mb}MB_peak_rss_mb"] = round(rss, 1)
+        if "gate" in commands:
+            rss, wall = peak_rss_mb(["gate", str(tmp / f"text{mb}"), *common], gate_ok)
+            figures[f"gate_text_{mb}MB_peak_rss_mb"] = round(rss, 1)
         for p in paths:
             os.unlink(p)
         (tmp / f"text{mb}").rmdir()
-        (tmp / "out.jsonl").unlink()
+        (tmp / "out.jsonl").unlink(missing_ok=True)
     notes.append(
-        "memory: peak RSS of `auditor score IN --engine rules --format jsonl -o OUT` (validation pass, then "
-        "scoring record by record); JSONL inputs of one to three sentences per record, text inputs as files "
-        "of 100 KB given on one command line; inputs generated in a temporary directory and deleted after"
+        "memory: peak RSS of the process tree of `auditor score IN --engine rules --format jsonl -o OUT`, "
+        "`auditor gate IN --engine rules` (summary table and failing findings on stdout, no report files) and "
+        "`auditor eval GOLD --engine rules` (text report), each --isolated (validation pass, then the "
+        "input read again record by record); JSONL inputs of one to three sentences per record, text inputs "
+        "as files of 100 KB (score: given on one command line; gate: their directory), gold inputs "
+        "dev.jsonl's records repeated with distinct ids; inputs generated in a temporary directory and "
+        "deleted after; *_records_per_s: records over the wall time of the whole command"
     )
 
 
@@ -231,7 +281,17 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--no-memory", action="store_true")
     ap.add_argument("--no-throughput", action="store_true")
+    ap.add_argument("--only", action="store_true", help="the memory part alone (a quick check)")
+    ap.add_argument("--sizes", default=None, help="input sizes in MB, comma-separated [10,100; --big: 10,100,1000]")
+    ap.add_argument("--commands", default="score,gate,eval", help="memory: the commands to measure [score,gate,eval]")
     args = ap.parse_args(argv)
+    commands = set(args.commands.split(","))
+    if commands - COMMANDS:
+        ap.error(f"--commands: unknown {', '.join(sorted(commands - COMMANDS))} (choose from score, gate, eval)")
+    if args.only:
+        args.no_throughput = True
+        args.no_memory = False
+    sizes = [int(x) for x in args.sizes.split(",")] if args.sizes else [10, 100, 1000] if args.big else [10, 100]
     figures: dict[str, object] = {"cores": os.cpu_count(), "documents": N_DOCS, "batch": BATCH}
     notes = [f"load average before the runs: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"]
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as name:
@@ -239,13 +299,17 @@ def main(argv: list[str] | None = None) -> None:
         if not args.no_throughput:
             throughput(tmp, args.rounds, figures, notes)
         if not args.no_memory:
-            memory(tmp, [10, 100, 1000] if args.big else [10, 100], figures, notes)
+            memory(tmp, sizes, figures, notes, commands)
     notes.append(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(
         json.dumps(
             {
                 "title": "Executors (serial, processes, dask) and streaming memory",
-                "command": "python bench/bench_scale.py" + (" --big" if args.big else ""),
+                "command": "python bench/bench_scale.py"
+                + (" --big" if args.big else "")
+                + (" --only" if args.only else "")
+                + (f" --sizes {args.sizes}" if args.sizes else "")
+                + (f" --commands {args.commands}" if commands != COMMANDS else ""),
                 "figures": figures,
                 "notes": "; ".join(notes),
             }

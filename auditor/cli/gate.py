@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 
 import click
 
@@ -187,27 +188,29 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
         if len(paths) != 1 or not os.path.isfile(paths[0]):
             raise AuditorError(f"{source_path}: --source goes with exactly one input file")
         atomic.check_outputs(outputs, [source_path])
-    docs = gate.collect(paths, config, source_path=source_path)  # all read and validated before any work
-    if not docs:
+    inputs = gate.Inputs(paths, config, source_path=source_path)
+    count = inputs.validate()  # every input read and checked before any work; nothing kept
+    if not count:
         raise AuditorError(f"{', '.join(paths)}: no documents to check")
     settings = tuple(sorted({**engine_settings(opts), "profile": config.profile}.items()))
     factory = gate.PipelineFactory(tuple(engines), config.weights, settings, selection=selection)
-    progress = gate.Progress(len(docs), sys.stderr, enabled=opts["progress"])
-    results = gate.run(docs, factory, progress=progress, execution=how)
+    progress = gate.Progress(count, sys.stderr, enabled=opts["progress"])
+    results = gate.results(inputs, factory, progress=progress, execution=how, count=count)
 
     if opts["write_baseline"]:
-        accepted = Baseline.from_results((r.document, r.findings) for r in results)
+        from auditor.baseline import entry
+
+        entries, n = [], 0
+        for r in results:  # keep the entries, not the documents
+            entries.extend(entry(r.document, f) for f in r.findings)
+            n += 1
+        accepted = Baseline(entries)
         reports.write_atomic(opts["write_baseline"], accepted.to_json())
-        click.echo(
-            f"wrote {len(accepted)} accepted findings of {len(results)} documents to {opts['write_baseline']}"
-        )
+        click.echo(f"wrote {len(accepted)} accepted findings of {n} documents to {opts['write_baseline']}")
         return gate.EXIT_PASSED
 
-    decision = gate.decide(results, config, baseline)
-    if baseline is not None:
-        from auditor.baseline import usage
-
-        use = usage(baseline, ((r.document, r.findings) for r in results))
+    decision, use = gate.decide_stream(results, config, baseline, keep_full=bool(opts["html_path"]))
+    if baseline is not None and use is not None:
         for message in use.messages():
             click.echo(f"auditor gate: warning: {message}", err=True)
         if opts["prune"] and config.baseline:
@@ -217,9 +220,9 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
                 f"from {config.baseline} ({len(baseline) - len(use.stale)} left)",
                 err=True,
             )
-    rendered = []
+    rendered: list[tuple[str, str | Iterator[str]]] = []
     if opts["junit_path"]:
-        rendered.append((opts["junit_path"], reports.junit(decision)))
+        rendered.append((opts["junit_path"], reports.junit_parts(decision)))  # written as it is made
     if opts["sarif_path"]:
         sarif_text, sarif_warning = reports.sarif_report(decision)
         if sarif_warning:
@@ -235,8 +238,13 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
 
         click.echo(github.render(decision), nl=False)
         github.append_step_summary(decision)
+    # line by line: the verdicts are read back from their spill file, the text is never held whole
     if not opts["quiet"]:
-        click.echo(reports.summary(decision), nl=False)
+        for line in reports.summary_lines(decision):
+            click.echo(line, nl=False)
     if not decision.passed and not (opts["quiet"] and opts["github"]):  # -q --github: annotations only
-        click.echo(("\n" if not opts["quiet"] else "") + reports.failing_findings(decision), nl=False)
+        if not opts["quiet"]:
+            click.echo("")
+        for line in reports.failing_lines(decision):
+            click.echo(line, nl=False)
     return decision.exit_code

@@ -52,6 +52,11 @@ def _is_special(path: str) -> bool:
     return not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode)
 
 
+def is_special(path: str) -> bool:
+    """A device, FIFO or socket: written through, never replaced by a renamed temporary."""
+    return _is_special(path)
+
+
 def _identity(path: str) -> tuple[str, tuple[int, int] | None]:
     real = os.path.realpath(path)
     try:
@@ -117,10 +122,13 @@ class ReportSet:
         if exc_type is not None or not self._committed:
             self.discard()
 
-    def add(self, path: str, text: str) -> None:
-        """Write ``text`` to the temporary of ``path`` (or keep it for write-through targets)."""
+    def add(self, path: str, text: str | Iterable[str]) -> None:
+        """Write ``text`` to the temporary of ``path`` (or keep it for write-through targets).
+
+        ``text`` may come in pieces (an iterable of strings): they are written one by one,
+        so a large report is never held whole (except for a write-through target)."""
         if path == STDOUT or _is_special(path):
-            self._through.append((path, text))
+            self._through.append((path, text if isinstance(text, str) else "".join(text)))
             return
         target = os.path.realpath(path) if os.path.islink(path) else path
         directory = os.path.dirname(target) or "."
@@ -137,7 +145,11 @@ class ReportSet:
         self._staged.append((tmp, target))
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
+                if isinstance(text, str):
+                    fh.write(text)
+                else:
+                    for piece in text:
+                        fh.write(piece)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.chmod(tmp, old_mode)
@@ -176,7 +188,7 @@ class ReportSet:
         self._through = []
 
 
-def write_reports(items: Iterable[tuple[str, str]]) -> None:
+def write_reports(items: Iterable[tuple[str, str | Iterable[str]]]) -> None:
     """Write several reports all together or not at all."""
     with ReportSet() as reports:
         for path, text in items:

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import chain
 
 from auditor.errors import AuditorError
 from auditor.gate import GateResult, Verdict
@@ -56,27 +57,56 @@ def _failure_command(v: Verdict) -> str:
     )
 
 
+def _first_by_severity(
+    pairs: Iterable[tuple[Verdict, Finding]], keep: Callable[[str], int]
+) -> tuple[list[tuple[str, list[tuple[Verdict, Finding]]]], Counter[str]]:
+    """The first ``keep(severity)`` (verdict, finding) pairs of each severity, most severe first, and the counts.
+
+    Why: sorting every new finding by severity (stable, so in report order within one)
+    held them all, and with them every verdict; the annotations and the summary table show
+    only the first few of each severity, so only those are kept."""
+    firsts: dict[str, list[tuple[Verdict, Finding]]] = {}
+    total: Counter[str] = Counter()
+    for v, f in pairs:
+        total[f.severity] += 1
+        bucket = firsts.setdefault(f.severity, [])
+        if len(bucket) < keep(f.severity):
+            bucket.append((v, f))
+    order = sorted(firsts, key=lambda sev: -SEVERITY_RANK[sev])
+    return [(sev, firsts[sev]) for sev in order], total
+
+
+def _ranked(gate: GateResult) -> Iterator[tuple[Verdict, Finding]]:
+    """Each document's new findings in start order (stable), documents in report order."""
+    for v in gate.verdicts:
+        yield from ((v, f) for _, f in sorted(enumerate(v.new_findings), key=lambda t: t[1].start))
+
+
 def commands(gate: GateResult, limits: Mapping[str, int] = LIMITS) -> list[str]:
-    """The workflow commands to print, within ``limits``: failures, then findings by severity."""
-    candidates: list[tuple[str, str | tuple[Verdict, Finding]]] = [
-        ("error", _failure_command(v)) for v in gate.failed
-    ]
-    ranked = [
-        (-SEVERITY_RANK[f.severity], n, f.start, v, f)
-        for n, v in enumerate(gate.verdicts)
-        for f in v.new_findings
-    ]
-    ranked.sort(key=lambda t: t[:3])
-    candidates += [(GITHUB_LEVEL.get(f.severity, "warning"), (v, f)) for _, _, _, v, f in ranked]
+    """The workflow commands to print, within ``limits``: failures, then findings by severity.
+
+    Within a severity, findings in document order, then by start; only the first of each
+    severity that can be shown are kept (see :func:`_first_by_severity`), the rest counted."""
     left = dict(limits)
     shown: list[str] = []
     dropped: Counter[str] = Counter()
-    for level, item in candidates:
+
+    def offer(level: str, make: Callable[[], str]) -> None:
         if left.get(level, 0) > 0:
             left[level] -= 1
-            shown.append(item if isinstance(item, str) else _finding_command(*item))
+            shown.append(make())
         else:
             dropped[level] += 1
+
+    for v in gate.failed:
+        offer("error", lambda v=v: _failure_command(v))
+    firsts, total = _first_by_severity(_ranked(gate), lambda sev: limits.get(GITHUB_LEVEL.get(sev, "warning"), 0))
+    for sev, pairs in firsts:
+        lvl = GITHUB_LEVEL.get(sev, "warning")
+        for v, f in pairs:
+            offer(lvl, lambda v=v, f=f: _finding_command(v, f))
+        dropped[lvl] += total[sev] - len(pairs)  # past the first ones: the quota is spent
+    dropped = +dropped  # no zero counts
     if dropped:
         if left.get("notice", 0) == 0 and limits.get("notice", 0) > 0:
             # the closing line takes the last notice slot: that notice joins the left-out ones
@@ -86,11 +116,11 @@ def commands(gate: GateResult, limits: Mapping[str, int] = LIMITS) -> list[str]:
                     dropped["notice"] += 1
                     break
         parts = ", ".join(f"{dropped[k]} {k}{'s' if dropped[k] != 1 else ''}" for k in limits if dropped[k])
-        total = sum(dropped.values())
+        total_dropped = sum(dropped.values())
         shown.append(
             "::notice title=mt-auditor gate::"
             + _data(
-                f"{total} more annotation{'s' if total != 1 else ''} left out ({parts}): GitHub shows "
+                f"{total_dropped} more annotation{'s' if total_dropped != 1 else ''} left out ({parts}): GitHub shows "
                 + ", ".join(f"{n} {k}s" for k, n in limits.items())
                 + " per step. Every finding is in the step summary, --sarif and --junit reports."
             )
@@ -120,17 +150,19 @@ def step_summary(gate: GateResult, limit: int = SUMMARY_FINDINGS) -> str:
         "| document | words | score | critical | major | minor | accepted | result |",
         "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
-    for v in sorted(gate.verdicts, key=lambda v: v.passed):  # failed documents first (stable)
+    for v in chain(gate.failed, (v for v in gate.verdicts if v.passed)):  # failed documents first
         result = "pass" if v.passed else "**FAIL**: " + _cell("; ".join(v.reasons))
         lines.append(
             f"| {_cell(v.key)} | {v.result.words} | {v.score:.1f} | {v.counts.get('critical', 0)} | "
             f"{v.counts.get('major', 0)} | {v.counts.get('minor', 0)} | {sum(v.accepted)} | {result} |"
         )
-    new = sorted(
-        ((v, f) for v in gate.failed for f in v.new_findings),
-        key=lambda vf: -SEVERITY_RANK[vf[1].severity],
+    # the first `limit` new findings of the failing documents, most severe first (stable)
+    firsts, total = _first_by_severity(
+        ((v, f) for v in gate.failed for f in v.new_findings), lambda sev: limit
     )
-    if new:
+    new = [vf for _, pairs in firsts for vf in pairs]
+    n_new = sum(total.values())
+    if n_new:
         lines += ["", "| location | severity | detector | text | message |", "|---|---|---|---|---|"]
         for v, f in new[:limit]:
             loc = locate(v.result.document, f)
@@ -138,8 +170,8 @@ def step_summary(gate: GateResult, limit: int = SUMMARY_FINDINGS) -> str:
                 f"| {_cell(f'{loc.path}:{loc.start_line}:{loc.start_column}')} | {f.severity} | "
                 f"{f.detector} | {_cell(f.text)} | {_cell(f.message)} |"
             )
-        if len(new) > limit:
-            lines += ["", f"{len(new) - limit} more findings in the SARIF and JUnit reports."]
+        if n_new > limit:
+            lines += ["", f"{n_new - limit} more findings in the SARIF and JUnit reports."]
     return "\n".join(lines) + "\n\n"
 
 

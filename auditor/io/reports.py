@@ -17,7 +17,9 @@ import json
 import os
 import re
 import xml.etree.ElementTree as ET
+from array import array
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -148,13 +150,67 @@ def _line_index(text: str) -> LineIndex:
     return LineIndex(text)
 
 
+class _FileLines:
+    """The lines of a file by number, without holding the file: the byte offset of each line.
+
+    Why: a JSONL record's findings are placed in its line of the input, and the gate reads
+    inputs of any size; holding the whole file (as this did) made the report the one
+    thing whose memory grew with the input's text. Same lines as reading the file as
+    UTF-8 text and splitting at ``\\n``: a file that text mode would split elsewhere (a lone
+    ``\\r``) is held whole as before, and one that is not UTF-8 has no lines.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.starts = array("q", [0])
+        self.whole: tuple[str, ...] | None = None
+        try:
+            with open(path, "rb") as fh:
+                offset = 0
+                for raw in fh:
+                    raw.decode("utf-8")
+                    body = raw[:-2] if raw.endswith(b"\r\n") else raw
+                    if b"\r" in body:  # text mode would split here too
+                        with open(path, encoding="utf-8") as text:
+                            self.whole = tuple(text.read().split("\n"))
+                        return
+                    offset += len(raw)
+                    if raw.endswith(b"\n"):
+                        self.starts.append(offset)
+        except (OSError, UnicodeDecodeError):
+            self.starts = array("q")
+
+    def __len__(self) -> int:
+        return len(self.whole) if self.whole is not None else len(self.starts)
+
+    def line(self, lineno: int) -> str | None:
+        """Line ``lineno`` (1-based) without its line break; None when it cannot be read."""
+        if self.whole is not None:
+            return self.whole[lineno - 1]
+        try:
+            with open(self.path, "rb") as fh:
+                fh.seek(self.starts[lineno - 1])
+                raw = fh.readline()
+        except OSError:
+            return None
+        if raw.endswith(b"\n"):
+            raw = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1]
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:  # the file changed since it was indexed
+            return None
+
+
 @lru_cache(maxsize=8)
-def _file_lines(path: str) -> tuple[str, ...]:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return tuple(fh.read().split("\n"))
-    except (OSError, UnicodeDecodeError):
-        return ()
+def _file_lines(path: str) -> _FileLines:
+    return _FileLines(path)
+
+
+@lru_cache(maxsize=64)
+def _file_line(path: str, lineno: int) -> str | None:
+    """One line of a file (a record's findings come together: one read per record)."""
+    lines = _file_lines(path)
+    return lines.line(lineno) if 0 < lineno <= len(lines) else None
 
 
 def _jsonl_columns(doc: Document, finding: Finding) -> tuple[int, int] | None:
@@ -163,10 +219,9 @@ def _jsonl_columns(doc: Document, finding: Finding) -> tuple[int, int] | None:
     The record's text appears JSON-escaped in the line; find it (written with or
     without ``\\uXXXX`` escapes) and count escaped characters up to the finding.
     None when it cannot be found (e.g. stdin, or unusual escaping)."""
-    lines = _file_lines(doc.path)
-    if not 0 < doc.origin_line <= len(lines):
+    raw = _file_line(doc.path, doc.origin_line)
+    if raw is None:
         return None
-    raw = lines[doc.origin_line - 1]
     for ascii_only in (False, True):
         escaped = json.dumps(doc.text, ensure_ascii=ascii_only)
         at = raw.find(escaped)
@@ -219,45 +274,59 @@ def _cut(text: str, width: int) -> str:
 
 def summary(gate: GateResult) -> str:
     """The human table on stdout: one row per document, then the verdict."""
-    rows = [("document", "words", "score", "crit", "major", "minor", "accepted", "result")]
+    return "".join(summary_lines(gate))
+
+
+def _summary_row(v: Verdict) -> tuple[str, ...]:
+    return (
+        _cut(safe(v.key), 56),
+        str(v.result.words),
+        f"{v.score:.1f}",
+        str(v.counts.get("critical", 0)),
+        str(v.counts.get("major", 0)),
+        str(v.counts.get("minor", 0)),
+        str(sum(v.accepted)),
+        "pass" if v.passed else "FAIL: " + safe("; ".join(v.reasons)),
+    )
+
+
+def summary_lines(gate: GateResult) -> Iterator[str]:
+    """:func:`summary` line by line (each with its newline), in two passes over the verdicts.
+
+    Why two passes: the columns are as wide as their widest cell, and the streaming gate
+    keeps its verdicts on disk, so the rows are made twice rather than held."""
+    header = ("document", "words", "score", "crit", "major", "minor", "accepted", "result")
+    widths = [len(c) for c in header[:-1]]
+    total = Counter[str]()
+    accepted = 0
     for v in gate.verdicts:
-        rows.append(
-            (
-                _cut(safe(v.key), 56),
-                str(v.result.words),
-                f"{v.score:.1f}",
-                str(v.counts.get("critical", 0)),
-                str(v.counts.get("major", 0)),
-                str(v.counts.get("minor", 0)),
-                str(sum(v.accepted)),
-                "pass" if v.passed else "FAIL: " + safe("; ".join(v.reasons)),
-            )
-        )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
-    lines = []
-    for n, r in enumerate(rows):
+        row = _summary_row(v)
+        widths = [max(w, len(c)) for w, c in zip(widths, row)]
+        total.update(v.counts)
+        accepted += sum(v.accepted)
+
+    def line(r: tuple[str, ...]) -> str:
         cells = [r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:-1], widths[1:])] + [r[-1]]
-        lines.append("  ".join(cells).rstrip())
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 6)
+        return "  ".join(cells).rstrip() + "\n"
+
+    yield line(header)
+    yield "  ".join("-" * w for w in widths) + "  " + "-" * 6 + "\n"
+    for v in gate.verdicts:
+        yield line(_summary_row(v))
     c = gate.config
     limits = [f"min score {c.min_score:g}"]
     for name, limit in (("critical", c.max_critical), ("major", c.max_major), ("minor", c.max_minor)):
         if limit is not None:
             limits.append(f"max {name} {limit}")
-    total = Counter[str]()
-    for v in gate.verdicts:
-        total.update(v.counts)
-    accepted = sum(sum(v.accepted) for v in gate.verdicts)
-    lines.append("")
-    lines.append(
+    yield "\n"
+    yield (
         f"{len(gate.verdicts)} documents, {len(gate.failed)} failed; new findings: "
         f"{total['critical']} critical, {total['major']} major, {total['minor']} minor"
         + (f"; {accepted} accepted by baseline {safe(str(gate.baseline))}" if gate.baseline else "")
+        + "\n"
     )
     verdict = "PASSED" if gate.passed else "FAILED"
-    lines.append(f"quality gate {verdict} ({', '.join(limits)})")
-    return "\n".join(lines) + "\n"
+    yield f"quality gate {verdict} ({', '.join(limits)})\n"
 
 
 def failing_findings(gate: GateResult) -> str:
@@ -265,11 +334,15 @@ def failing_findings(gate: GateResult) -> str:
 
     Why: a gate that fails with only a table (or, with ``-q``, nothing) tells a
     pre-commit or CI user *that* it failed, not *which words* to fix."""
-    lines: list[str] = []
+    return "".join(failing_lines(gate))
+
+
+def failing_lines(gate: GateResult) -> Iterator[str]:
+    """:func:`failing_findings` line by line (each with its newline), not held whole."""
     for v in gate.failed:
-        lines.append(f"{safe(v.key)}: FAIL: {safe('; '.join(v.reasons))}")
-        lines.extend("  " + finding_line(v, f) for f in v.new_findings)
-    return "".join(line + "\n" for line in lines)
+        yield f"{safe(v.key)}: FAIL: {safe('; '.join(v.reasons))}\n"
+        for f in v.new_findings:
+            yield "  " + finding_line(v, f) + "\n"
 
 
 # ---------------------------------------------------------------------------- JUnit
@@ -290,6 +363,20 @@ def finding_line(v: Verdict, f: Finding) -> str:
 
 def junit(gate: GateResult) -> str:
     """JUnit XML: one test case per document / record / feed item; failures list the new findings."""
+    return "".join(junit_parts(gate))
+
+
+#: stands for the test cases in the skeleton of a JUnit report (see :func:`junit_parts`)
+_CASES = "\ue000cases\ue000"
+
+
+def junit_parts(gate: GateResult) -> Iterator[str]:
+    """:func:`junit` piece by piece: the test cases serialised one at a time, never one tree of all.
+
+    Why: the tree of every test case grew with the input. The skeleton (suites, suite,
+    properties and one placeholder case) is indented and serialised as ElementTree always
+    did, then each case is built alone, indented at its depth (``ET.indent(level=2)``) and
+    serialised with the whitespace the whole tree gave it, so the bytes are the same."""
     n, failures = len(gate.verdicts), len(gate.failed)
     suites = ET.Element(
         "testsuites", name="auditor gate", tests=str(n), failures=str(failures), errors="0", time="0"
@@ -316,27 +403,43 @@ def junit(gate: GateResult) -> str:
     ):
         if value is not None:
             ET.SubElement(props, "property", name=name, value=_x(str(value)))
-    for v in gate.verdicts:
-        case = ET.SubElement(
-            suite, "testcase", classname=_x(_rel(v.result.document.path)), name=_x(v.key), time="0"
-        )
-        new = v.new_findings
-        if not v.passed:
-            fail = ET.SubElement(
-                case,
-                "failure",
-                message=_x(f"{'; '.join(v.reasons)} ({len(new)} new findings)"),
-                type="quality-gate",
-            )
-            fail.text = _x("\n".join(finding_line(v, f) for f in new)) + ("\n" if new else "")
-        out = [f"score {v.score:.1f}, {v.result.words} words"]
-        if v.passed and new:
-            out += ["findings below the thresholds:"] + [finding_line(v, f) for f in new]
-        if v.accepted_findings:
-            out += ["accepted by the baseline:"] + [finding_line(v, f) for f in v.accepted_findings]
-        ET.SubElement(case, "system-out").text = _x("\n".join(out) + "\n")
+    declaration = '<?xml version="1.0" encoding="UTF-8"?>\n'
+    if not n:
+        ET.indent(suites)
+        yield declaration + ET.tostring(suites, encoding="unicode") + "\n"
+        return
+    placeholder = ET.SubElement(suite, "testcase")
     ET.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    placeholder.tail = _CASES  # the cases bring their own whitespace, the last one none
+    head, tail = ET.tostring(suites, encoding="unicode").split("<testcase />" + _CASES)
+    yield declaration + head
+    for i, v in enumerate(gate.verdicts):
+        case = _junit_case(v)
+        ET.indent(case, level=2)
+        case.tail = "\n    " if i < n - 1 else "\n  "
+        yield ET.tostring(case, encoding="unicode")
+    yield tail + "\n"
+
+
+def _junit_case(v: Verdict) -> ET.Element:
+    """The test case of one verdict."""
+    case = ET.Element("testcase", classname=_x(_rel(v.result.document.path)), name=_x(v.key), time="0")
+    new = v.new_findings
+    if not v.passed:
+        fail = ET.SubElement(
+            case,
+            "failure",
+            message=_x(f"{'; '.join(v.reasons)} ({len(new)} new findings)"),
+            type="quality-gate",
+        )
+        fail.text = _x("\n".join(finding_line(v, f) for f in new)) + ("\n" if new else "")
+    out = [f"score {v.score:.1f}, {v.result.words} words"]
+    if v.passed and new:
+        out += ["findings below the thresholds:"] + [finding_line(v, f) for f in new]
+    if v.accepted_findings:
+        out += ["accepted by the baseline:"] + [finding_line(v, f) for f in v.accepted_findings]
+    ET.SubElement(case, "system-out").text = _x("\n".join(out) + "\n")
+    return case
 
 
 # ---------------------------------------------------------------------------- SARIF

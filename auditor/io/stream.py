@@ -28,7 +28,7 @@ from auditor.io.readers import (
 from auditor.types import Document
 
 
-def _jsonl_lines(path: str) -> Iterator[tuple[int, str]]:
+def jsonl_lines(path: str) -> Iterator[tuple[int, str]]:
     """(line number, decoded line) of a file, read in binary one line at a time.
 
     Errors match :func:`decode_text` on the whole file: a NUL byte names its line, bad
@@ -86,7 +86,7 @@ class DocumentStream:
                 self._stdin = read_documents(["-"], self.options)
             yield from self._stdin
         elif self._streamed(path):
-            for lineno, line in _jsonl_lines(path):
+            for lineno, line in jsonl_lines(path):
                 doc = jsonl_document(path, line, lineno, self.options)
                 if doc is not None:
                     yield doc
