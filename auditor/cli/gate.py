@@ -198,9 +198,10 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
     results = gate.results(inputs, factory, progress=progress, execution=how, count=count)
 
     if opts["write_baseline"]:
-        from auditor.baseline import entry
+        from auditor.baseline import Entry, entry
 
-        entries, n = [], 0
+        entries: list[Entry] = []
+        n = 0
         for r in results:  # keep the entries, not the documents
             entries.extend(entry(r.document, f) for f in r.findings)
             n += 1

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import partial
 from itertools import chain
 
 from auditor.errors import AuditorError
@@ -99,12 +100,12 @@ def commands(gate: GateResult, limits: Mapping[str, int] = LIMITS) -> list[str]:
             dropped[level] += 1
 
     for v in gate.failed:
-        offer("error", lambda v=v: _failure_command(v))
+        offer("error", partial(_failure_command, v))
     firsts, total = _first_by_severity(_ranked(gate), lambda sev: limits.get(GITHUB_LEVEL.get(sev, "warning"), 0))
     for sev, pairs in firsts:
         lvl = GITHUB_LEVEL.get(sev, "warning")
         for v, f in pairs:
-            offer(lvl, lambda v=v, f=f: _finding_command(v, f))
+            offer(lvl, partial(_finding_command, v, f))
         dropped[lvl] += total[sev] - len(pairs)  # past the first ones: the quota is spent
     dropped = +dropped  # no zero counts
     if dropped:
