@@ -565,7 +565,13 @@ class _Lexicon:
             table.prefetch(ws | lows, lang="en")
         many = getattr(self.ding, "lookup_en_many", None)
         if callable(many):
-            many(sorted({t for w in lows if w not in self._en_cache for t in self._en_terms(w)}))
+            terms = {w: self._en_terms(w) for w in lows if w not in self._en_cache}
+            found = many(sorted({t for ts in terms.values() for t in ts}))
+            # fill en_german_words' memo for the content words now: it would build the same
+            # terms and ask for them again (function words are never asked, so not built)
+            for w, ts in terms.items():
+                if len(w) >= 2 and w.replace("’", "'") not in EN_STOP:
+                    self._en_cache[w] = self._german_words(t for k in ts for t in found.get(k, ()))
 
     def en_german_words(self, word: str) -> frozenset[str]:
         """Lowercased German content words of the Ding translations of an English word."""
@@ -573,7 +579,6 @@ class _Lexicon:
         hit = self._en_cache.get(key)
         if hit is not None:
             return hit
-        out: set[str] = set()
         terms = self._en_terms(key)
         many = getattr(self.ding, "lookup_en_many", None)
         try:
@@ -584,11 +589,16 @@ class _Lexicon:
                 renderings = [t for k in terms for t in self.ding.en_de(k)]
         except Exception:  # pragma: no cover - defensive
             renderings = []
+        res = self._en_cache[key] = self._german_words(renderings)
+        return res
+
+    @staticmethod
+    def _german_words(renderings: Iterable[str]) -> frozenset[str]:
+        """The German content words of Ding's renderings of one English word."""
+        out: set[str] = set()
         for t in renderings:
             out |= _de_content_words(t)
-        res = frozenset(out)
-        self._en_cache[key] = res
-        return res
+        return frozenset(out)
 
 
 def _lexicon(res: Any) -> _Lexicon:
