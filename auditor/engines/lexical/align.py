@@ -642,37 +642,41 @@ def is_en_content(tok: Token) -> bool:
 
 
 @lru_cache(maxsize=200_000)
-def _cognate_form(word: str) -> tuple[str, Counter[str]] | None:
-    """The word as :func:`_cognate` compares it (folded, k/z -> c, ph -> f) with its letter
-    counts, or None when the folded word is too short to be a cognate (memoised: pure)."""
+def _cognate_key(word: str) -> tuple[int, str, Counter[str]]:
+    """(length of the folded word, folded word with k/z → c and ph → f, its letter counts):
+    the side of a cognate test that depends on one word only, memoised because a word
+    meets many."""
     f = fold(word)
-    if len(f) < 5:
-        return None
+    n = len(f)
     for x, y in (("k", "c"), ("z", "c"), ("ph", "f")):
         f = f.replace(x, y)
-    return f, Counter(f)
+    return n, f, Counter(f)
 
 
-def _cognate(a: str, b: str) -> bool:
-    ca, cb = _cognate_form(a), _cognate_form(b)
-    if ca is None or cb is None:
+def _cognate_keys(ka: tuple[int, str, Counter[str]], kb: tuple[int, str, Counter[str]]) -> bool:
+    """:func:`_cognate` over two :func:`_cognate_key` results."""
+    if ka[0] < 5 or kb[0] < 5:
         return False
-    fa, fb = ca[0], cb[0]
-    n = min(len(fa), len(fb))
+    fa, fb = ka[1], kb[1]
+    la, lb = len(fa), len(fb)
+    n = min(la, lb)
     common = 0
     while common < n and fa[common] == fb[common]:
         common += 1
     if common >= 6 or common >= 0.8 * n:
         return True
-    # difflib's real_quick_ratio and quick_ratio, the upper bounds of ratio() it would check
-    # first, computed here with the same formula (2 * matches / total length) before building
-    # a SequenceMatcher, which costs more than both (most pairs stop at one of them)
-    total = len(fa) + len(fb)
-    if 2.0 * n / total < 0.82:
+    # 2 * min(la, lb) / (la + lb) is SequenceMatcher.real_quick_ratio(), an upper bound of
+    # ratio(): most pairs fail it, and building the matcher costs more than the test.
+    if 2.0 * n / (la + lb) < 0.82:
         return False
-    if 2.0 * sum((ca[1] & cb[1]).values()) / total < 0.82:
+    # quick_ratio, the next upper bound, from the memoised letter counts
+    if 2.0 * sum((ka[2] & kb[2]).values()) / (la + lb) < 0.82:
         return False
     return difflib.SequenceMatcher(None, fa, fb).ratio() >= 0.82
+
+
+def _cognate(a: str, b: str) -> bool:
+    return _cognate_keys(_cognate_key(a), _cognate_key(b))
 
 
 _PARTICLES = frozenset(
@@ -727,34 +731,47 @@ def align_tokens(
                     links.append(Link(nxt, ei, "number"))  # "5 Mio." = "$5m"
     linked_de = {lk.de for lk in links}
     en_german: dict[int, frozenset[str]] = {}
+    # Per-segment views of the English side, so that each German word visits only the
+    # English words that can match it (links keep the English word order).
+    en_at: dict[str, list[int]] = {}
+    for ei, el in enumerate(en_lower):
+        en_at.setdefault(el, []).append(ei)
+    en_caps = [(ei, el) for ei, el in enumerate(en_lower) if len(el) >= 3 and en_words[ei].text[:1].isupper()]
+    en_content = [ei for ei in range(len(en_words)) if en_is_content[ei]]
+    en_cog: list[tuple[int, tuple[int, str]]] = []
+    for ei in en_content:
+        key = _cognate_key(en_words[ei].text)
+        if key[0] >= 5:
+            en_cog.append((ei, key))
     for di, t in enumerate(de_words):
         if t.kind != "word" or di in linked_de:
             continue
         low = t.text.lower()
         content = is_de_content(t) or di in separable
-        found = False
-        for ei, el in enumerate(en_lower):
-            if el == low and len(low) >= 2 and (content or en_is_content[ei]):
-                links.append(Link(di, ei, "identical"))
-                found = True
-            elif (
-                content
-                and en_words[ei].text[:1].isupper()
-                and len(el) >= 3
-                and (low.startswith(el) and len(low) - len(el) <= 2 or el in low.split("-"))
-            ):
-                links.append(Link(di, ei, "identical"))
-                found = True
+        same: set[int] = set()
+        if len(low) >= 2:
+            same.update(ei for ei in en_at.get(low, ()) if content or en_is_content[ei])
+        if content and en_caps:
+            parts: list[str] | None = None
+            for ei, el in en_caps:
+                if low.startswith(el) and len(low) - len(el) <= 2:
+                    same.add(ei)
+                    continue
+                if parts is None:
+                    parts = low.split("-")
+                if el in parts:
+                    same.add(ei)
+        found = bool(same)
+        if found:
+            links.extend(Link(di, ei, "identical") for ei in sorted(same))
         if found or not content:
             continue
-        stems, _known, parts = lex.de_info(t.text)
-        cands = {lex.de_lemma(t.text).lower(), low} | {p.lower() for p in parts}
+        stems, _known, parts_ = lex.de_info(t.text)
+        cands = {lex.de_lemma(t.text).lower(), low} | {p.lower() for p in parts_}
         if di in separable:
             stems = stems | {st for r in separable[di] for st in _en_content_stems(r)}
-        for ei, st in enumerate(en_stems):
-            if not en_is_content[ei]:
-                continue
-            if not st.isdisjoint(stems):
+        for ei in en_content:
+            if not en_stems[ei].isdisjoint(stems):
                 links.append(Link(di, ei, "dict"))
                 found = True
                 continue
@@ -764,10 +781,12 @@ def align_tokens(
             if not cands.isdisjoint(g):
                 links.append(Link(di, ei, "dict"))
                 found = True
-        if not found:
-            for ei, et in enumerate(en_words):
-                if en_is_content[ei] and _cognate(t.text, et.text):
-                    links.append(Link(di, ei, "cognate"))
+        if not found and en_cog:
+            kd = _cognate_key(t.text)
+            if kd[0] >= 5:
+                for ei, ke in en_cog:
+                    if _cognate_keys(kd, ke):
+                        links.append(Link(di, ei, "cognate"))
     return links
 
 
