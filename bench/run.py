@@ -182,11 +182,11 @@ def run_eval(path: str, engines: str, timeout: float, extra: list[str] | None = 
     return {"command": command, "report": report, "wall_seconds": round(wall, 2)}
 
 
-def run_other(script: Path, timeout: float) -> dict[str, Any]:
+def run_other(script: Path, timeout: float, extra: list[str] | None = None) -> dict[str, Any]:
     rel = script.relative_to(ROOT)
     try:
         proc = subprocess.run(
-            [sys.executable, str(rel)],
+            [sys.executable, str(rel), *(extra or [])],
             cwd=ROOT,
             env=child_env(),
             capture_output=True,
@@ -398,8 +398,18 @@ def update_sections(text: str, results: list[dict[str, Any]], refreshed: str) ->
     for o in results:
         head = f"### {o.get('title')}"
         new = other_section(o, refreshed)
-        if head in lines:
-            i = lines.index(head)
+        # a section is the script's: found by its title, else by its command's script
+        script = str(o.get("command", "")).split(" --")[0]
+        at = [k for k, line in enumerate(lines) if line == head]
+        if not at and script:
+            at = [
+                k - 2
+                for k, line in enumerate(lines)
+                if k >= 2 and lines[k - 2].startswith("### ")
+                and (line == f"Command: `{script}`" or line.startswith(f"Command: `{script} --"))
+            ]
+        if at:
+            i = at[0]
             j = i + 1
             while j < len(lines) and not lines[j].startswith("## ") and not lines[j].startswith("### "):
                 j += 1
@@ -434,11 +444,12 @@ def main(argv: list[str] | None = None) -> int:
         "--update",
         nargs="+",
         metavar="SCRIPT",
-        help="rerun only these bench/bench_*.py scripts and replace their sections of --out in place",
+        help="rerun only these bench/bench_*.py scripts (each may carry its arguments, quoted: "
+        "'bench/bench_lexical.py --against REV') and replace their sections of --out in place",
     )
     args = ap.parse_args(argv)
     if args.update:
-        results = [run_other(ROOT / "bench" / Path(s).name, args.timeout) for s in args.update]
+        results = [run_other(ROOT / "bench" / Path(s.split()[0]).name, args.timeout, s.split()[1:]) for s in args.update]
         stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
         note = f"refreshed alone at {stamp}, commit {commit()} (python bench/run.py --update)"
         out = Path(args.out)

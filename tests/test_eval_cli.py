@@ -344,3 +344,12 @@ def test_bench_update_replaces_only_the_named_section():
     assert out.index("### alpha") < out.index("### beta") < out.index("### gamma")
     assert "| y | 2 |" in out and "b stays" in out
     assert out.count("*refreshed alone*") == 2 and out.endswith("| z | 3 |\n")
+
+
+def test_bench_update_finds_a_retitled_section_by_its_script():
+    bench = _bench()
+    old = {"title": "speed", "command": "python bench/bench_s.py", "figures": {"x": 1}}
+    text = "\n".join(["## Other benchmarks", "", *bench.other_section(old)])
+    fresh = {"title": "speed against abc", "command": "python bench/bench_s.py --against abc", "figures": {"x": 2}}
+    out = bench.update_sections(text, [fresh], "now")
+    assert "### speed against abc" in out and "### speed\n" not in out and "| x | 1 |" not in out
