@@ -738,7 +738,7 @@ def align_tokens(
         en_at.setdefault(el, []).append(ei)
     en_caps = [(ei, el) for ei, el in enumerate(en_lower) if len(el) >= 3 and en_words[ei].text[:1].isupper()]
     en_content = [ei for ei in range(len(en_words)) if en_is_content[ei]]
-    en_cog: list[tuple[int, tuple[int, str]]] = []
+    en_cog: list[tuple[int, tuple[int, str, Counter[str]]]] = []
     for ei in en_content:
         key = _cognate_key(en_words[ei].text)
         if key[0] >= 5:
