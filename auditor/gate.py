@@ -131,15 +131,11 @@ class Inputs:
         return self._files[path]
 
     def _file(self, path: str, source_path: str | None = None) -> Iterator[Document]:
-        from auditor.io.readers import JSONL_SUFFIXES, jsonl_document, read_bytes
-        from auditor.io.stream import jsonl_lines
+        from auditor.io.stream import jsonl_documents, streams_by_line
 
-        if path.lower().endswith(JSONL_SUFFIXES) and not looks_like_feed(path, read_bytes(path, 2048)):
-            options = read_options(self.config)
-            for lineno, line in jsonl_lines(path):
-                doc = jsonl_document(path, line, lineno, options)
-                if doc is not None:
-                    yield doc
+        options = read_options(self.config)
+        if streams_by_line(path, options):
+            yield from jsonl_documents(path, options)
         else:
             yield from read_file(path, self.config, source_path)
 
@@ -431,9 +427,8 @@ def decide_stream(
     for r in results:
         accepted = None
         if baseline is not None:
-            found, unused = baseline.match_entries(r.document, r.findings)
-            accepted = found
-            matches.append((document_key(r.document), tuple(found), tuple(unused)))
+            accepted, unused = baseline.match_entries(r.document, r.findings)
+            matches.append((document_key(r.document), tuple(accepted), tuple(unused)))
         v = judge(r, config, baseline, accepted)
         verdicts.append(v if keep_full else dataclasses.replace(v, result=slim(r)))
     decision = GateResult(verdicts, config, baseline.path if baseline else None)

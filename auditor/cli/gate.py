@@ -198,16 +198,10 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
     results = gate.results(inputs, factory, progress=progress, execution=how, count=count)
 
     if opts["write_baseline"]:
-        from auditor.baseline import Entry, entry
-
-        entries: list[Entry] = []
-        n = 0
-        for r in results:  # keep the entries, not the documents
-            entries.extend(entry(r.document, f) for f in r.findings)
-            n += 1
-        accepted = Baseline(entries)
+        # from_results consumes the stream: it keeps the entries, not the documents
+        accepted = Baseline.from_results((r.document, r.findings) for r in results)
         reports.write_atomic(opts["write_baseline"], accepted.to_json())
-        click.echo(f"wrote {len(accepted)} accepted findings of {n} documents to {opts['write_baseline']}")
+        click.echo(f"wrote {len(accepted)} accepted findings of {count} documents to {opts['write_baseline']}")
         return gate.EXIT_PASSED
 
     decision, use = gate.decide_stream(results, config, baseline, keep_full=bool(opts["html_path"]))

@@ -43,18 +43,13 @@ def _umask_mode() -> int:
     return 0o666 & ~mask
 
 
-def _is_special(path: str) -> bool:
+def is_special(path: str) -> bool:
     """True when ``path`` exists and is not a regular file (after following symlinks)."""
     try:
         st = os.stat(path)
     except FileNotFoundError:
         return False
     return not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode)
-
-
-def is_special(path: str) -> bool:
-    """A device, FIFO or socket: written through, never replaced by a renamed temporary."""
-    return _is_special(path)
 
 
 def _identity(path: str) -> tuple[str, tuple[int, int] | None]:
@@ -86,10 +81,10 @@ def check_outputs(outputs: Iterable[str | None], inputs: Iterable[str] = ()) -> 
             raise AuditorError(f"{path}: cannot write report: is a directory")
         if not directory.is_dir():
             raise AuditorError(f"{path}: cannot write report: directory {directory} does not exist")
-        if not _is_special(path) and not os.access(directory, os.W_OK):
+        if not is_special(path) and not os.access(directory, os.W_OK):
             raise AuditorError(f"{path}: cannot write report: directory {directory} is not writable")
         real, inode = _identity(path)
-        if _is_special(path):  # /dev/null twice, or as input and output, is harmless
+        if is_special(path):  # /dev/null twice, or as input and output, is harmless
             continue
         for key in (real, inode):
             if key is None:
@@ -127,7 +122,7 @@ class ReportSet:
 
         ``text`` may come in pieces (an iterable of strings): they are written one by one,
         so a large report is never held whole (except for a write-through target)."""
-        if path == STDOUT or _is_special(path):
+        if path == STDOUT or is_special(path):
             self._through.append((path, text if isinstance(text, str) else "".join(text)))
             return
         target = os.path.realpath(path) if os.path.islink(path) else path
@@ -223,7 +218,7 @@ class StreamingReport:
         if path == STDOUT:
             self._fh = sys.stdout
             return self
-        if _is_special(path):
+        if is_special(path):
             try:
                 self._fh = open(path, "w", encoding="utf-8", newline="\n")
             except OSError as exc:

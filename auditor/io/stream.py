@@ -59,6 +59,26 @@ def jsonl_lines(path: str) -> Iterator[tuple[int, str]]:
             yield lineno, line[:-1] if line.endswith("\n") else line
 
 
+def streams_by_line(path: str, options: ReadOptions) -> bool:
+    """True for a file read one JSONL line at a time (not stdin, not a feed with a .jsonl name)."""
+    if path == "-":
+        return False
+    fmt = options.input_format
+    if fmt == "jsonl":
+        return True
+    if fmt == "text":
+        return False
+    return path.lower().endswith(JSONL_SUFFIXES) and not looks_like_feed(path, read_bytes(path, 2048))
+
+
+def jsonl_documents(path: str, options: ReadOptions) -> Iterator[Document]:
+    """The documents of a JSONL file, one record at a time (blank lines skipped)."""
+    for lineno, line in jsonl_lines(path):
+        doc = jsonl_document(path, line, lineno, options)
+        if doc is not None:
+            yield doc
+
+
 class DocumentStream:
     """The documents of ``paths``, readable once to validate and again (lazily) to score."""
 
@@ -69,27 +89,13 @@ class DocumentStream:
             raise InputError(self.options.source_path, "--source goes with exactly one input file")
         self._stdin: list[Document] | None = None
 
-    def _streamed(self, path: str) -> bool:
-        """True for a file read one JSONL line at a time."""
-        if path == "-":
-            return False
-        fmt = self.options.input_format
-        if fmt == "jsonl":
-            return True
-        if fmt == "text":
-            return False
-        return path.lower().endswith(JSONL_SUFFIXES) and not looks_like_feed(path, read_bytes(path, 2048))
-
     def _documents(self, path: str) -> Iterator[Document]:
         if path == "-":
             if self._stdin is None:
                 self._stdin = read_documents(["-"], self.options)
             yield from self._stdin
-        elif self._streamed(path):
-            for lineno, line in jsonl_lines(path):
-                doc = jsonl_document(path, line, lineno, self.options)
-                if doc is not None:
-                    yield doc
+        elif streams_by_line(path, self.options):
+            yield from jsonl_documents(path, self.options)
         else:
             yield from read_documents([path], self.options)
 
