@@ -58,34 +58,30 @@ def audit_gold(
     """
     from auditor.engines import create_engines
     from auditor.pipeline import Pipeline
-    from auditor.runs import Execution, PipelineFactory, run_stream
-    from auditor.types import Document, Weights
+    from auditor.runs import Execution, run_stream
+    from auditor.types import Weights
 
     t0 = time.perf_counter()
     engines = create_engines(names, settings or {})
     pipeline = Pipeline(engines, Weights(*weights), selection=selection)
     load_seconds = time.perf_counter() - t0
 
-    docs = [
-        Document(
-            path=gold_path, text=r.text, source=None if no_source else r.source, id=r.id, origin_line=r.line,
-            json_id=r.json_id,
-        )
-        for r in gold
-    ]
+    docs = [_gold_document(gold_path, r, no_source) for r in gold]
     t1 = time.perf_counter()
     how = how or Execution()
-    factory: Callable[[], Runner]
-    if how.parallel:  # workers build their own pipeline, once each
-        factory = PipelineFactory(tuple(names), Weights(*weights), tuple(sorted((settings or {}).items())), selection)
-    else:  # this process already has one
-
-        def factory() -> Runner:
-            return lambda batch: list(pipeline.run_many(batch))
-
-    stream = run_stream(docs, factory, how)
+    stream = run_stream(docs, _factory(pipeline, names, settings, weights, selection, how), how)
     results = list(progress(stream, len(docs)) if progress is not None else stream)
     return pipeline, results, load_seconds, time.perf_counter() - t1
+
+
+def _gold_document(gold_path: str, r: GoldRecord, no_source: bool) -> Document:
+    """The document the pipeline scores for a gold record (its source unless ``no_source``)."""
+    from auditor.types import Document
+
+    return Document(
+        path=gold_path, text=r.text, source=None if no_source else r.source, id=r.id, origin_line=r.line,
+        json_id=r.json_id,
+    )
 
 
 def _factory(
@@ -164,10 +160,7 @@ def run_eval(
     def documents() -> Iterator[Document]:
         for r in gold:
             in_flight.append(r)
-            yield Document(
-                path=gold_path, text=r.text, source=None if no_source else r.source, id=r.id, origin_line=r.line,
-                json_id=r.json_id,
-            )
+            yield _gold_document(gold_path, r, no_source)
 
     t1 = time.perf_counter()
     stream = run_stream(documents(), _factory(pipeline, names, settings, weights, selection, how), how)

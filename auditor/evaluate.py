@@ -475,10 +475,6 @@ class Evaluation:
         )
 
 
-def _correlation(pairs: Sequence[tuple[float, float]]) -> Correlation | None:
-    return _correlation_xy([float(a) for a, _ in pairs], [float(b) for _, b in pairs])
-
-
 def _correlation_xy(xs: Sequence[float], ys: Sequence[float]) -> Correlation | None:
     if not xs:
         return None
