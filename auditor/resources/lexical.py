@@ -1130,6 +1130,19 @@ class LexicalResources:
     lemmas: Any = None
     hanta: Any = None
     _lingua: Any = field(default=None, repr=False)
+    _memos: dict[str, dict[Any, Any]] = field(default_factory=dict, repr=False)
+
+    def memo(self, name: str) -> dict[Any, Any]:
+        """The memo named ``name``: answers a detector derives from these resources alone
+        (a word's spelling verdict, its best English rendering), kept for the bundle's life.
+
+        Why here: such an answer is a function of the word and of these dictionaries only,
+        so it is valid exactly as long as the bundle; a memo owned by the bundle goes with
+        it, where one attached to it from outside would be invisible state."""
+        m = self._memos.get(name)
+        if m is None:
+            m = self._memos[name] = {}
+        return m
 
     def lemma(self, word: str, lang: str = "de") -> str:
         """Lemma of a word (simplemma dictionary), the word itself if unknown."""

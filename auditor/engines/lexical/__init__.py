@@ -173,7 +173,7 @@ class LexicalEngine(Engine):
         """All monolingual candidates (before calibration) and the gloss annotations;
         ``contexts`` are :meth:`contexts` of ``doc`` when the caller has them already."""
         from auditor.engines.lexical import agreement, calques, leftovers, repetition, spelling, word_order
-        from auditor.engines.lexical.gloss import gloss_segment
+        from auditor.engines.lexical.gloss import gloss_text
 
         res = self.res
         cands: list[Any] = []
@@ -183,8 +183,7 @@ class LexicalEngine(Engine):
         if not self._prefetched:
             self._prefetch([ctx for _, ctx in contexts])
         for seg, ctx in contexts:
-            gloss, _units = gloss_segment(ctx, res)
-            annotations[seg.index] = {"gloss": gloss}
+            annotations[seg.index] = {"gloss": gloss_text(ctx, res)}
             left = leftovers.detect(ctx, res)
             english = {w.start for c in left for w in ctx.words if c.start <= w.start < c.end}
             seg_cands = (

@@ -16,7 +16,7 @@ from typing import Any
 
 from auditor.engines.lexical.base import SegmentContext
 
-__all__ = ["FUNCTION_WORDS", "MAX_MATCH", "best_rendering", "gloss_segment", "word_renderings"]
+__all__ = ["FUNCTION_WORDS", "MAX_MATCH", "best_rendering", "gloss_segment", "gloss_text", "word_renderings"]
 
 MAX_MATCH = 4
 
@@ -96,7 +96,7 @@ def best_rendering(res: Any, renderings: tuple[str, ...]) -> str:
     """The most plausible everyday English rendering among Ding's renderings (memoised)."""
     if not renderings:
         return ""
-    memo: dict[tuple[str, ...], str] = res.__dict__.setdefault("_best_memo", {})
+    memo: dict[tuple[str, ...], str] = res.memo("gloss.best_rendering")
     cands = renderings[:20]
     r = memo.get(cands)
     if r is None:
@@ -109,7 +109,7 @@ def word_renderings(res: Any, word: str, k: int = 4) -> tuple[str, ...]:
     memoised on ``res``. A capitalised form Ding lists itself ("Männer") is glossed by
     its own entry only (a plural stays a plural); other words also by their lemma or
     adjective stem ("Voller" -> full)."""
-    memo: dict[tuple[str, int], tuple[str, ...]] = res.__dict__.setdefault("_wr_memo", {})
+    memo: dict[tuple[str, int], tuple[str, ...]] = res.memo("gloss.word_renderings")
     key = (word, k)
     hit = memo.get(key)
     if hit is not None:
@@ -133,7 +133,7 @@ _ADJ_ENDINGS = ("en", "em", "er", "es", "e")
 def renderings(res: Any, word: str) -> tuple[str, ...]:
     """Ding's English renderings of a German word form: the form itself, its lemma, or,
     for an inflected adjective Ding lists only uninflected ("Voller" -> "voll"), the stem."""
-    memo: dict[str, tuple[str, ...]] = res.__dict__.setdefault("_ren_memo", {})
+    memo: dict[str, tuple[str, ...]] = res.memo("gloss.renderings")
     hit = memo.get(word)
     if hit is not None:
         return hit
@@ -181,8 +181,9 @@ def compound_gloss(res: Any, word: str) -> str | None:
     return None
 
 
-def gloss_segment(ctx: SegmentContext, res: Any) -> tuple[str, list[dict[str, Any]]]:
-    """English gloss of the segment and its units ``{"de", "en", "start", "end"}``."""
+def _gloss_pieces(ctx: SegmentContext, res: Any) -> list[tuple[int, int, str]]:
+    """The gloss as ``(first word, last word, rendering)``, with ``-1, -1`` for a
+    non-word token kept as written (punctuation), in segment order."""
     words = ctx.words
     n = len(words)
     # candidate n-grams of adjacent words (no punctuation in between)
@@ -195,16 +196,16 @@ def gloss_segment(ctx: SegmentContext, res: Any) -> tuple[str, list[dict[str, An
             grams[(i, j + 1)] = " ".join(w.text for w in words[i : j + 1])
             j += 1
     found = res.ding.lookup_de_many(set(grams.values()))
-    units: list[dict[str, Any]] = []
-    out: list[str] = []
+    pieces: list[tuple[int, int, str]] = []
     tokens = ctx.tokens
-    wpos = {ti: wi for wi, ti in enumerate(ctx.word_tok_index)}
+    word_tok_index = ctx.word_tok_index
+    wpos = {ti: wi for wi, ti in enumerate(word_tok_index)}
     ti = 0
     while ti < len(tokens):
         tok = tokens[ti]
         wi = wpos.get(ti)
         if wi is None:
-            out.append(tok.text)
+            pieces.append((-1, -1, tok.text))
             ti += 1
             continue
         match_len, rendering = 1, ""
@@ -212,7 +213,7 @@ def gloss_segment(ctx: SegmentContext, res: Any) -> tuple[str, list[dict[str, An
             g = grams.get((wi, wi + L))
             if g is None:
                 continue
-            ren = found.get(g, ((), frozenset()))[0]
+            ren = found.get(g, _NONE)[0]
             if ren:
                 match_len, rendering = L, best_rendering(res, ren)
                 break
@@ -225,20 +226,44 @@ def gloss_segment(ctx: SegmentContext, res: Any) -> tuple[str, list[dict[str, An
             rendering = best_rendering(res, ren) if ren else (compound_gloss(res, w) or w)
         if rendering.startswith("to ") and len(rendering) > 3:
             rendering = rendering[3:]
-        first, last = words[wi], words[wi + match_len - 1]
-        units.append(
-            {
-                "de": ctx.doc_slice(first.start, last.end),
-                "en": rendering,
-                "start": first.start,
-                "end": last.end,
-            }
-        )
-        out.append(rendering)
-        ti = ctx.word_tok_index[wi + match_len - 1] + 1
+        last = wi + match_len - 1
+        pieces.append((wi, last, rendering))
+        ti = word_tok_index[last] + 1
+    return pieces
+
+
+_NONE: tuple[tuple[str, ...], frozenset[str]] = ((), frozenset())
+#: a piece that is a substring of this is glued to the previous one (a substring test, as
+#: it always was: ")“" is glued too)
+_NO_SPACE_BEFORE = ",.;:!?)“”\"'"
+
+
+def _join(pieces: list[tuple[int, int, str]]) -> str:
     text = ""
-    for piece in out:
-        if text and not (piece in ",.;:!?)“”\"'" or text.endswith(("(", "„"))):
+    for _first, _last, piece in pieces:
+        if text and not (piece in _NO_SPACE_BEFORE or text.endswith(("(", "„"))):
             text += " "
         text += piece
-    return text, units
+    return text
+
+
+def gloss_text(ctx: SegmentContext, res: Any) -> str:
+    """The English gloss of the segment (what the engine annotates), without its units."""
+    return _join(_gloss_pieces(ctx, res))
+
+
+def gloss_segment(ctx: SegmentContext, res: Any) -> tuple[str, list[dict[str, Any]]]:
+    """English gloss of the segment and its units ``{"de", "en", "start", "end"}``."""
+    pieces = _gloss_pieces(ctx, res)
+    words = ctx.words
+    units = [
+        {
+            "de": ctx.doc_slice(words[first].start, words[last].end),
+            "en": rendering,
+            "start": words[first].start,
+            "end": words[last].end,
+        }
+        for first, last, rendering in pieces
+        if first >= 0
+    ]
+    return _join(pieces), units

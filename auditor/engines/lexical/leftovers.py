@@ -84,7 +84,7 @@ _TRANSLIT_RE = re.compile(r"(?:[^aeiouy]yy|[^aeiou]iy|[^aeiou]yi|[^aeiou]iv|[^ae
 
 def english_evidence(res: Any, word: str) -> float:
     """0 if ``word`` is not an English leftover, else a strength in (0, 1] (memoised)."""
-    memo: dict[str, float] = res.__dict__.setdefault("_en_evidence_memo", {})
+    memo: dict[str, float] = res.memo("leftovers.english_evidence")
     r = memo.get(word)
     if r is None:
         r = memo[word] = _english_evidence(res, word)
@@ -95,15 +95,17 @@ def _english_evidence(res: Any, word: str) -> float:
     if not word.isalpha() or len(word) < 2 or is_acronym(word):
         return 0.0
     lower = word[:1].islower()
-    if res.speller.check(word) or res.speller.check(word.lower() if not lower else word.capitalize()):
-        return 0.0
-    if res.ding.has_de(word):
-        return 0.0
     en = res.zipf(word, "en")
     de = res.zipf(word, "de")
     # a lowercase word German has no use for is English however often German web text
-    # quotes it; a capitalised one may be a name or a noun loan common in German text
+    # quotes it; a capitalised one may be a name or a noun loan common in German text.
+    # (Checked before the spell checker: every test here only rules a word out, and this
+    # one, two memo reads, rules out most German words without a Hunspell call.)
     if en < MIN_EN_ZIPF or en - de < MIN_GAP:
+        return 0.0
+    if res.speller.check(word) or res.speller.check(word.lower() if not lower else word.capitalize()):
+        return 0.0
+    if res.ding.has_de(word):
         return 0.0
     weak = False
     if not lower and de >= LOAN_DE_ZIPF:
