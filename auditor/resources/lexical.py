@@ -298,14 +298,14 @@ def _write_ding(tmp: Path, src: str | os.PathLike[str], data: dict[str, Any]) ->
         con.close()
 
 
-def _guarded(path: Path, con: sqlite3.Connection, sql: str, args: Any) -> list[Any]:
+def _guarded(path: str | Path, con: sqlite3.Connection, sql: str, args: Any) -> list[Any]:
     """Run a query on a compiled cache; damage found only now removes the manifest (so the
     next run checks the file page by page and recompiles it) and stops this run cleanly."""
     try:
         return con.execute(sql, args).fetchall()
     except sqlite3.DatabaseError as exc:
         try:
-            _cache.manifest_path(path).unlink(missing_ok=True)
+            _cache.manifest_path(Path(path)).unlink(missing_ok=True)
         except OSError:  # read-only cache: nothing to mark; the error below still stops the run
             pass
         raise _cache.CacheError(
@@ -347,7 +347,7 @@ class Ding:
 
     def _query(self, sql: str, args: Any) -> list[Any]:
         """All rows of a query; damage the open-time check missed is one clear line, exit 2."""
-        return _guarded(Path(self.db_path), self._con, sql, args)
+        return _guarded(self.db_path, self._con, sql, args)
 
     @staticmethod
     def _pick(term: str, rows: dict[str, tuple[str, str]]) -> _Entry:
@@ -959,7 +959,7 @@ class FreqTable(_KV):
 
     def _one(self, token: str) -> tuple[float, float]:
         r = self._memo.get(token)
-        if r is None:
+        if r is None:  # not prefetched: one query
             rows = self._get("SELECT v0, v1 FROM kv WHERE k = ?", (token,))
             row = rows[0] if rows else None
             r = (float(row[0]), float(row[1])) if row else (0.0, 0.0)
@@ -974,7 +974,11 @@ class FreqTable(_KV):
         tokens nobody had prefetched. The answer then depended on the documents scored before
         in the same process: serial and ``--jobs 2`` disagreed on one dev record's gloss. The
         calibrated detectors were fitted on the prefetched answers, which this keeps."""
-        return self._one(word.lower())[0 if lang == "de" else 1]
+        low = word.lower()
+        r = self._memo.get(low)  # the memo read inline: this is called for every word and rendering
+        if r is None:
+            r = self._one(low)
+        return r[0] if lang == "de" else r[1]
 
     zipf = zipf_frequency
 

@@ -87,7 +87,7 @@ def _score(res: Any, rendering: str, rank: int) -> float:
         parts = parts[1:]
     if not parts:
         return -99.0
-    z = min(res.zipf(p, "en") for p in parts)
+    z = res.zipf(parts[0], "en") if len(parts) == 1 else min(res.zipf(p, "en") for p in parts)
     # prefer single words, then the dictionary's own order
     return z - 1.5 * (len(parts) - 1) - 0.03 * rank
 
