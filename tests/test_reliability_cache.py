@@ -223,3 +223,31 @@ def test_damage_found_only_by_a_query_stops_cleanly_and_heals_on_the_next_run(tm
     assert not rc.manifest_path(path).exists()  # so that the next open checks every page
     healed = lx.load_ding(cache_dir=tmp_path / "c", path=str(src))
     assert healed.de_en("Wort3999") == ("word3999",)
+
+
+def test_damage_found_by_the_aligner_stops_the_run_instead_of_unaligning_words(tmp_path: Path) -> None:
+    """The aligner's dictionary views used to catch every exception and answer "no
+    translation": a damaged dictionary then silently turned into unaligned words and
+    different findings. The damage must reach the user as the cache error it is."""
+    from auditor.engines.lexical.align import _Lexicon
+
+    src = tmp_path / "de-en"
+    src.write_text("".join(f"Wort{i} {{n}} :: word{i}\n" for i in range(4000)), encoding="utf-8")
+    ding = lx.load_ding(cache_dir=tmp_path / "c", path=str(src))
+    ding.use_key_filter()  # the key list is written beside the table, undamaged below
+    path = Path(ding.db_path)
+    ding._con.close()
+    size = path.stat().st_size
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        os.pwrite(fd, b"\xff" * (size // 2), size // 2)
+    finally:
+        os.close(fd)
+    lex = _Lexicon(lx.Ding(path))  # as if the open-time check had missed the damage
+    with pytest.raises(rc.CacheError, match="compiled cache is damaged"):
+        for i in range(0, 4000, 7):
+            lex.known_whole(f"Wort{i}")
+    lex = _Lexicon(lx.Ding(path))
+    with pytest.raises(rc.CacheError, match="compiled cache is damaged"):
+        for i in range(0, 4000, 7):
+            lex.en_german_words(f"word{i}")

@@ -343,10 +343,7 @@ class _Lexicon:
     def de_lemma(self, word: str) -> str:
         if self._simplemma is None:
             return word
-        try:
-            return str(self._simplemma.lemmatize(word, lang="de"))
-        except Exception:  # pragma: no cover - defensive
-            return word
+        return str(self._simplemma.lemmatize(word, lang="de"))
 
     def _lookup_de(self, term: str) -> tuple[str, ...]:
         """Ding renderings of a German term, also of its entries with an object placeholder
@@ -362,19 +359,18 @@ class _Lexicon:
             self._lookup_cache[term] = ()
             return ()
         out: list[str] = []
-        try:
-            many = getattr(self.ding, "lookup_de_many", None)
-            if callable(many):
-                found = many(keys)
-                for k in keys:
-                    e = found.get(k)
-                    if e:
-                        out.extend(e[0] if isinstance(e, tuple) and e and isinstance(e[0], tuple) else e)
-            else:
-                for k in keys:
-                    out.extend(self.ding.de_en(k))
-        except Exception:  # pragma: no cover - defensive
-            out = []
+        # No catch-all here: a damaged dictionary raises a clear error (CacheError) that must
+        # stop the run; swallowed, it silently left words unaligned and changed findings.
+        many = getattr(self.ding, "lookup_de_many", None)
+        if callable(many):
+            found = many(keys)
+            for k in keys:
+                e = found.get(k)
+                if e:
+                    out.extend(e[0] if isinstance(e, tuple) and e and isinstance(e[0], tuple) else e)
+        else:
+            for k in keys:
+                out.extend(self.ding.de_en(k))
         res = tuple(dict.fromkeys(out))
         self._lookup_cache[term] = res
         return res
@@ -492,10 +488,7 @@ class _Lexicon:
             for name in ("spell", "check", "lookup"):
                 fn = getattr(sp, name, None)
                 if callable(fn):
-                    try:
-                        return bool(fn(word))
-                    except Exception:  # pragma: no cover - defensive
-                        return False
+                    return bool(fn(word))
         return False
 
     def zipf(self, word: str, lang: str) -> float | None:
@@ -506,10 +499,7 @@ class _Lexicon:
         wf = self.wordfreq
         z: float | None = None
         if wf is not None:
-            try:
-                z = float(wf.zipf_frequency(word, lang))
-            except Exception:  # pragma: no cover - defensive
-                z = None
+            z = float(wf.zipf_frequency(word, lang))
         self._zipf_cache[key] = z
         return z
 
@@ -527,10 +517,7 @@ class _Lexicon:
     def en_lemma(self, word: str) -> str:
         if self._simplemma is None:
             return word
-        try:
-            return str(self._simplemma.lemmatize(word, lang="en"))
-        except Exception:  # pragma: no cover - defensive
-            return word
+        return str(self._simplemma.lemmatize(word, lang="en"))
 
     def en_keys(self, word: str) -> frozenset[str]:
         """Stems of an English word and of its lemma (``said`` → ``said``, ``say``)."""
@@ -545,10 +532,7 @@ class _Lexicon:
         forms = [key]
         st = en_stem(key)
         if self._simplemma is not None:
-            try:
-                forms.append(str(self._simplemma.lemmatize(key, lang="en")))
-            except Exception:  # pragma: no cover - defensive
-                pass
+            forms.append(str(self._simplemma.lemmatize(key, lang="en")))
         forms += [st, st + "e"]
         return [f + p for f in dict.fromkeys(forms) if f for p in _EN_PLACEHOLDERS]
 
@@ -581,14 +565,11 @@ class _Lexicon:
             return hit
         terms = self._en_terms(key)
         many = getattr(self.ding, "lookup_en_many", None)
-        try:
-            if callable(many):
-                found = many(terms)
-                renderings = [t for k in terms for t in found.get(k, ())]
-            else:
-                renderings = [t for k in terms for t in self.ding.en_de(k)]
-        except Exception:  # pragma: no cover - defensive
-            renderings = []
+        if callable(many):
+            found = many(terms)
+            renderings = [t for k in terms for t in found.get(k, ())]
+        else:
+            renderings = [t for k in terms for t in self.ding.en_de(k)]
         res = self._en_cache[key] = self._german_words(renderings)
         return res
 
