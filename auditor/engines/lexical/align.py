@@ -583,15 +583,19 @@ class _Lexicon:
 
 
 def _lexicon(res: Any) -> _Lexicon:
-    """The cached dictionary views for these resources, kept on the dictionary object
-    itself (no module-level cache: it lives and dies with the dictionary it wraps)."""
+    """The aligner's dictionary views over these resources, built once per bundle and kept
+    in the bundle's own memo (``res.memo``), so they live and die with what they wrap (no
+    module-level cache, nothing attached to the dictionary object). A bundle without a
+    memo (a test's hand-made one) gets fresh views each time."""
     ding = getattr(res, "ding", res)
-    lex = getattr(ding, "_align_lexicon", None)
+    memo = res.memo("align") if callable(getattr(res, "memo", None)) else None
+    lex = memo.get("lexicon") if memo is not None else None
     if lex is None:
         lex = _Lexicon(
             ding, getattr(res, "speller", None), getattr(res, "wordfreq", None), getattr(res, "lemmas", None)
         )
-        ding._align_lexicon = lex
+        if memo is not None:
+            memo["lexicon"] = lex
     return lex
 
 

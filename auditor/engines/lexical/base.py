@@ -9,10 +9,11 @@ the engine turns it into (severity, confidence) with
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from auditor.engines.lexical.tokens import Token, tokenize
 
-__all__ = ["Candidate", "SegmentContext", "make_context", "ABBREV_CAPS", "is_acronym"]
+__all__ = ["Candidate", "SegmentContext", "make_context", "is_acronym"]
 
 
 @dataclass(frozen=True)
@@ -67,22 +68,13 @@ def make_context(text: str, offset: int = 0, tokens: list[Token] | None = None) 
     return ctx
 
 
-ABBREV_CAPS = 6
-
-
-_ACRONYM_MEMO: dict[str, bool] = {}
-
-
+@lru_cache(maxsize=200_000)
 def is_acronym(word: str) -> bool:
-    """All-caps words (NATO, USA, BIP, GmbH-like) and dotted abbreviations (z.B.)."""
-    r = _ACRONYM_MEMO.get(word)
-    if r is None:
-        if "." in word:
-            r = True
-        else:
-            letters = [c for c in word if c.isalpha()]
-            n = len(letters)
-            r = 2 <= n <= 8 and sum(c.isupper() for c in letters) >= n - 1
-        if len(_ACRONYM_MEMO) < 200_000:
-            _ACRONYM_MEMO[word] = r
-    return r
+    """All-caps words (NATO, USA, BIP, GmbH-like) and dotted abbreviations (z.B.).
+
+    Memoised (a pure function of the word, asked for every word by several detectors)."""
+    if "." in word:
+        return True
+    letters = [c for c in word if c.isalpha()]
+    n = len(letters)
+    return 2 <= n <= 8 and sum(c.isupper() for c in letters) >= n - 1
