@@ -28,11 +28,12 @@ dev set (:mod:`auditor.engines.lexical.calibration`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from auditor.engines import Engine, ResourceStatus
-from auditor.engines.lexical.profiles import Emission, emission_for
+from auditor.engines.lexical.findings import calibrated_findings, reported_by_default, severity_confidence
+from auditor.engines.lexical.profiles import emission_for
 from auditor.profiles import DEFAULT_PROFILE
 from auditor.types import EngineOutput, Finding, Segment, SegmentedDocument
 
@@ -41,67 +42,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["LexicalEngine"]
-
-
-def severity_confidence(detector: str, strength: float) -> tuple[Any, float, float]:
-    """(severity, confidence, emit threshold) of a candidate.
-
-    From the fitted calibration bin when ``calibration.json`` has one for the detector;
-    otherwise the detector's declared default (:mod:`auditor.engines.lexical.specs`),
-    scaled by the evidence strength, and always emitted (threshold ``-1``: below any
-    confidence, so no profile drops it)."""
-    from auditor.detectors import get
-    from auditor.engines.lexical.calibration import calibrate, emit_threshold, load_calibration
-
-    if detector in load_calibration().get("detectors", {}):
-        sev, conf = calibrate(detector, strength)
-        return sev, conf, emit_threshold(detector, strength)
-    spec = get(detector)
-    return spec.severity, spec.confidence * (0.5 + 0.5 * strength), -1.0
-
-
-def reported_by_default(c: Any) -> bool:
-    """Whether the default profile reports candidate ``c`` (a default-enabled detector, and a
-    bin the calibration emits): one of the combiner's features, the same in training."""
-    from auditor.detectors import get
-
-    _sev, confidence, threshold = severity_confidence(c.detector, c.strength)
-    return (threshold < 0 or confidence >= threshold) and get(c.detector).default_enabled
-
-
-def calibrated_findings(
-    doc: SegmentedDocument, cands: Iterable[Any], emission: Emission | None = None
-) -> list[Finding]:
-    """Candidates → findings with calibrated severity and confidence; candidates the
-    profile's ``emission`` does not report are dropped (default: the calibration's own
-    emission, the ``balanced`` profile), repeats of a (span, detector) too.
-    The one place both the monolingual detectors and the aligner go through."""
-    from auditor.detectors import get
-
-    rule = emission or Emission()
-    findings: list[Finding] = []
-    seen: set[tuple[int, int, str]] = set()
-    for c in cands:
-        severity, confidence, threshold = severity_confidence(c.detector, c.strength)
-        key = (c.start, c.end, c.detector)
-        report = threshold < 0 or rule.reports(confidence, confidence >= threshold)
-        if not report or key in seen:
-            continue
-        seen.add(key)
-        findings.append(
-            doc.finding(
-                c.start,
-                c.end,
-                category=get(c.detector).category,  # the declaration's, one per detector
-                severity=severity,
-                confidence=confidence,
-                detector=c.detector,
-                message=c.message,
-                suggestion=c.suggestion,
-            )
-        )
-    return findings
+__all__ = ["LexicalEngine", "calibrated_findings", "reported_by_default", "severity_confidence"]
 
 
 class LexicalEngine(Engine):
@@ -122,12 +63,6 @@ class LexicalEngine(Engine):
         self._batches = 0  # batches analysed, see _settle_memory
         #: n-grams an earlier _prefetch resolved: the next batches skip them and their renderings
         self._prefetched_grams: set[str] = set()
-        try:
-            from auditor.engines.lexical import align
-
-            self._align: Any = align.analyze_segment_with_source
-        except ImportError:  # pragma: no cover - aligner not installed
-            self._align = None
 
     @classmethod
     def resources(cls, settings: Mapping[str, Any] | None = None) -> list[ResourceStatus]:
@@ -269,11 +204,11 @@ class LexicalEngine(Engine):
         """Analyse documents; dictionary lookups of the whole batch are resolved up front."""
         contexts = [self.contexts(d) for d in docs]
         sources = [s.source for d in docs for s in d.segments if s.scored and s.source]
-        if sources and self._align is not None:
+        if sources:
             # the aligner loads Ding's key set anyway: before the prefetch, so that it skips SQLite too
             self.res.ding.use_key_filter()
         self._prefetch([ctx for doc_contexts in contexts for _seg, ctx in doc_contexts])
-        if sources and self._align is not None:
+        if sources:
             from auditor.engines.lexical.align import prefetch_sources
 
             prefetch_sources(self.res, sources)  # the aligner's lexicon costs a key-set load: only with a source
@@ -305,35 +240,36 @@ class LexicalEngine(Engine):
         return self._analyze(doc, self.contexts(doc))
 
     def _analyze(self, doc: SegmentedDocument, contexts: list[tuple[Segment, SegmentContext]]) -> EngineOutput:
+        from auditor.engines.lexical.align import candidates_for_segment
+
         cands, annotations = self.candidates(doc, contexts)
-        findings = calibrated_findings(doc, (c for _seg, c in cands), self.emission)
-        if self._align is not None:
-            for seg, ctx in contexts:  # the scored segments, in order
-                if seg.source is None:
-                    continue
-                found, ann = self._align(doc, seg, ctx.tokens, self.res, self.emission)
-                findings.extend(found)
-                if ann:
-                    # Flat: segments[i].lexical.alignment holds the [de, en] word index pairs.
-                    annotations.setdefault(seg.index, {}).update(ann)
+        raw = [c for _seg, c in cands]
+        findings = calibrated_findings(doc, raw, self.emission)
+        for seg, ctx in contexts:  # the scored segments, in order
+            if seg.source is None or (not seg.source and self.combiner is None):
+                continue
+            aligned, ann = candidates_for_segment(doc, seg, ctx.tokens, self.res)
+            if not seg.source:
+                # an empty source reports nothing, but the combiner was trained with these candidates
+                raw.extend(aligned)
+                continue
+            found = calibrated_findings(doc, aligned, self.emission)
+            ann["findings"] = len(found)
+            findings.extend(found)
+            raw.extend(aligned)  # the combiner reads the uncalibrated strengths (thorough)
+            # Flat: segments[i].lexical.alignment holds the [de, en] word index pairs.
+            annotations.setdefault(seg.index, {}).update(ann)
         if self.combiner is not None:
-            findings.extend(self._suspect_findings(doc, [c for _seg, c in cands]))
+            findings.extend(self._suspect_findings(doc, raw))
         findings.sort(key=lambda f: (f.start, f.end, f.detector))
         return EngineOutput(findings=tuple(findings), annotations=annotations)
 
-    def _suspect_findings(self, doc: SegmentedDocument, monolingual: list[Any]) -> list[Finding]:
-        """``lexical.suspect`` findings (``thorough``): confidence = the combiner's probability."""
+    def _suspect_findings(self, doc: SegmentedDocument, raw: list[Any]) -> list[Finding]:
+        """``lexical.suspect`` findings (``thorough``): confidence = the combiner's probability;
+        ``raw`` are every detector's candidates before calibration, the aligner's included."""
         from auditor.detectors import get
-        from auditor.engines.lexical.align import candidates_for_segment
         from auditor.engines.lexical.combiner import SUSPECT
-        from auditor.engines.lexical.tokens import tokenize
 
-        raw = list(monolingual)
-        # the aligner's raw candidates again: its findings above are already calibrated, and the
-        # combiner reads the uncalibrated strengths (thorough only, so the default pays nothing)
-        for seg in doc.segments:
-            if seg.source is not None and seg.scored:
-                raw.extend(candidates_for_segment(doc, seg, tokenize(seg.text, seg.start), self.res)[0])
         spec = get(SUSPECT)
         return [
             doc.finding(c.start, c.end, category=spec.category, severity=spec.severity, confidence=c.strength,

@@ -1142,7 +1142,7 @@ def analyze_segment_with_source(
     profile's rule (:class:`~auditor.engines.lexical.profiles.Emission`; default balanced)."""
     if not segment.source or not segment.scored:
         return [], {}
-    from auditor.engines.lexical import calibrated_findings
+    from auditor.engines.lexical.findings import calibrated_findings
 
     cands, ann = candidates_for_segment(sdoc, segment, tokens, res)
     findings = calibrated_findings(sdoc, cands, emission)
