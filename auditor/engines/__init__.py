@@ -10,33 +10,11 @@ from __future__ import annotations
 import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from auditor.errors import ConfigError
+from auditor.resources import ResourceStatus  # defined with the resources; engines report them
 from auditor.types import EngineOutput, SegmentedDocument
-
-
-@dataclass(frozen=True)
-class ResourceStatus:
-    """One resource an engine needs, as ``auditor doctor`` reports it."""
-
-    name: str
-    found: bool
-    version: str | None = None
-    path: str | None = None
-    install: str | None = None  # exact command that installs it when missing
-    note: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "found": self.found,
-            "version": self.version,
-            "path": self.path,
-            "install": self.install,
-            "note": self.note,
-        }
 
 
 class Engine(ABC):

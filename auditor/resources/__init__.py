@@ -8,9 +8,33 @@ user cache directory returned by :func:`cache_dir`.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-__all__ = ["cache_dir"]
+__all__ = ["ResourceStatus", "cache_dir"]
+
+
+@dataclass(frozen=True)
+class ResourceStatus:
+    """One resource an engine needs, as ``auditor doctor`` reports it."""
+
+    name: str
+    found: bool
+    version: str | None = None
+    path: str | None = None
+    install: str | None = None  # exact command that installs it when missing
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "found": self.found,
+            "version": self.version,
+            "path": self.path,
+            "install": self.install,
+            "note": self.note,
+        }
 
 
 def cache_dir(override: str | os.PathLike[str] | None = None) -> Path:

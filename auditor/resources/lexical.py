@@ -36,8 +36,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from auditor.engines import ResourceStatus
 from auditor.errors import ResourceMissing
+from auditor.resources import ResourceStatus
 from auditor.resources import cache as _cache
 from auditor.resources import cache_dir as _cache_dir
 
