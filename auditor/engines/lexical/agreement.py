@@ -30,9 +30,12 @@ alone, so the detector errs on the side of silence.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from auditor.engines.lexical.base import Candidate, SegmentContext, is_acronym
+
+if TYPE_CHECKING:
+    from auditor.resources.lexical import LexicalResources
 
 __all__ = ["DETECTOR", "DETERMINERS", "detect", "noun_tags"]
 
@@ -101,7 +104,7 @@ _PREPOSITIONS = frozenset(
 )
 
 
-def noun_tags(res: Any, noun: str) -> frozenset[str]:
+def noun_tags(res: LexicalResources, noun: str) -> frozenset[str]:
     """Ding's gender/plural tags of a noun as written, or of its compound head."""
     tags = res.ding.tags(noun) if res.ding.has_de_exact(noun) else frozenset()
     if tags & {"m", "f", "n", "pl"}:
@@ -152,7 +155,7 @@ _DECLENSION: dict[tuple[str, str], tuple[str, bool]] = {
 _DECL_DETS = frozenset(d for d, _ in _DECLENSION)
 
 
-def _adjective_ending(res: Any, word: str) -> str | None:
+def _adjective_ending(res: LexicalResources, word: str) -> str | None:
     """The inflectional ending of an attributive adjective Ding knows ("großen" -> "en")."""
     for suf in ("en", "em", "er", "es", "e"):
         if word.endswith(suf) and len(word) - len(suf) >= 3:
@@ -162,7 +165,7 @@ def _adjective_ending(res: Any, word: str) -> str | None:
     return None
 
 
-def _declension(ctx: SegmentContext, res: Any, wi: int) -> Candidate | None:
+def _declension(ctx: SegmentContext, res: LexicalResources, wi: int) -> Candidate | None:
     """Determiner + one adjective + noun whose adjective ending fits neither."""
     words = ctx.words
     det = words[wi].text.lower()
@@ -209,7 +212,7 @@ def _declension(ctx: SegmentContext, res: Any, wi: int) -> Candidate | None:
     )
 
 
-def _proper_noun(res: Any, noun: str) -> bool:
+def _proper_noun(res: LexicalResources, noun: str) -> bool:
     """Ding renders the noun as an English proper noun (capitalised or identical)."""
     ren = res.ding.de_en(noun)
     return any(e[:1].isupper() or e.lower() == noun.lower() for e in ren)
@@ -255,7 +258,7 @@ def _pronoun_context(ctx: SegmentContext, wi: int) -> bool:
     return False
 
 
-def detect(ctx: SegmentContext, res: Any) -> list[Candidate]:
+def detect(ctx: SegmentContext, res: LexicalResources) -> list[Candidate]:
     out: list[Candidate] = []
     words = ctx.words
     for wi, w in enumerate(words):

@@ -25,10 +25,13 @@ technical terms are not reported.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from auditor.engines.lexical.base import Candidate, SegmentContext, is_acronym
 from auditor.engines.lexical.gloss import FUNCTION_WORDS, word_renderings
+
+if TYPE_CHECKING:
+    from auditor.resources.lexical import LexicalResources
 
 __all__ = ["DETECTOR", "detect"]
 
@@ -54,15 +57,15 @@ def _stem(word: str) -> str:
     return w[:6]
 
 
-def _content(res: Any, word: str) -> bool:
+def _content(res: LexicalResources, word: str) -> bool:
     return word.isalpha() and len(word) >= 3 and word.lower() not in FUNCTION_WORDS and not is_acronym(word)
 
 
-def _single_glosses(res: Any, word: str) -> set[str]:
+def _single_glosses(res: LexicalResources, word: str) -> set[str]:
     return {r.lower() for r in res.ding.de_en(word) + res.ding.de_en(res.lemma(word)) if " " not in r}
 
 
-def detect(ctx: SegmentContext, res: Any) -> list[Candidate]:
+def detect(ctx: SegmentContext, res: LexicalResources) -> list[Candidate]:
     words = ctx.words
     pairs: list[tuple[int, list[str]]] = []
     for i in range(len(words) - 1):

@@ -12,9 +12,12 @@ one dictionary query.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor.engines.lexical.base import SegmentContext
+
+if TYPE_CHECKING:
+    from auditor.resources.lexical import LexicalResources
 
 __all__ = ["FUNCTION_WORDS", "MAX_MATCH", "best_rendering", "gloss_segment", "gloss_text", "word_renderings"]
 
@@ -81,7 +84,7 @@ FUNCTION_WORDS: dict[str, str] = {
 }
 
 
-def _score(res: Any, rendering: str, rank: int) -> float:
+def _score(res: LexicalResources, rendering: str, rank: int) -> float:
     parts = rendering.split()
     if len(parts) > 1 and parts[0] == "to":  # verbs: "to say"
         parts = parts[1:]
@@ -92,7 +95,7 @@ def _score(res: Any, rendering: str, rank: int) -> float:
     return z - 1.5 * (len(parts) - 1) - 0.03 * rank
 
 
-def best_rendering(res: Any, renderings: tuple[str, ...]) -> str:
+def best_rendering(res: LexicalResources, renderings: tuple[str, ...]) -> str:
     """The most plausible everyday English rendering among Ding's renderings (memoised)."""
     if not renderings:
         return ""
@@ -104,7 +107,7 @@ def best_rendering(res: Any, renderings: tuple[str, ...]) -> str:
     return r
 
 
-def word_renderings(res: Any, word: str, k: int = 4) -> tuple[str, ...]:
+def word_renderings(res: LexicalResources, word: str, k: int = 4) -> tuple[str, ...]:
     """Top-``k`` single-word English renderings of a German word, most frequent first;
     memoised on ``res``. A capitalised form Ding lists itself ("Männer") is glossed by
     its own entry only (a plural stays a plural); other words also by their lemma or
@@ -130,7 +133,7 @@ def word_renderings(res: Any, word: str, k: int = 4) -> tuple[str, ...]:
 _ADJ_ENDINGS = ("en", "em", "er", "es", "e")
 
 
-def renderings(res: Any, word: str) -> tuple[str, ...]:
+def renderings(res: LexicalResources, word: str) -> tuple[str, ...]:
     """Ding's English renderings of a German word form: the form itself, its lemma, or,
     for an inflected adjective Ding lists only uninflected ("Voller" -> "voll"), the stem."""
     memo: dict[str, tuple[str, ...]] = res.memo("gloss.renderings")
@@ -156,7 +159,7 @@ def renderings(res: Any, word: str) -> tuple[str, ...]:
 _LINKS = ("s", "es", "n", "en", "")
 
 
-def compound_gloss(res: Any, word: str) -> str | None:
+def compound_gloss(res: LexicalResources, word: str) -> str | None:
     """Gloss of a compound Ding lacks, from its longest known head and a known modifier
     ("Verteidigungspartnerschaft" -> "defence partnership"); None if it does not split."""
     if len(word) < 8 or not word.isalpha():
@@ -181,7 +184,7 @@ def compound_gloss(res: Any, word: str) -> str | None:
     return None
 
 
-def _gloss_pieces(ctx: SegmentContext, res: Any) -> list[tuple[int, int, str]]:
+def _gloss_pieces(ctx: SegmentContext, res: LexicalResources) -> list[tuple[int, int, str]]:
     """The gloss as ``(first word, last word, rendering)``, with ``-1, -1`` for a
     non-word token kept as written (punctuation), in segment order."""
     words = ctx.words
@@ -247,12 +250,12 @@ def _join(pieces: list[tuple[int, int, str]]) -> str:
     return text
 
 
-def gloss_text(ctx: SegmentContext, res: Any) -> str:
+def gloss_text(ctx: SegmentContext, res: LexicalResources) -> str:
     """The English gloss of the segment (what the engine annotates), without its units."""
     return _join(_gloss_pieces(ctx, res))
 
 
-def gloss_segment(ctx: SegmentContext, res: Any) -> tuple[str, list[dict[str, Any]]]:
+def gloss_segment(ctx: SegmentContext, res: LexicalResources) -> tuple[str, list[dict[str, Any]]]:
     """English gloss of the segment and its units ``{"de", "en", "start", "end"}``."""
     pieces = _gloss_pieces(ctx, res)
     words = ctx.words

@@ -28,9 +28,12 @@ rare in German text. A German genitive ``-s`` is stripped first ("Kyivs").
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from auditor.engines.lexical.base import Candidate, SegmentContext, is_acronym
+
+if TYPE_CHECKING:
+    from auditor.resources.lexical import LexicalResources
 
 __all__ = ["DETECTOR", "TRANSLIT_DETECTOR", "detect", "english_evidence", "transliteration"]
 
@@ -82,7 +85,7 @@ def _in_name_run(ctx: SegmentContext, i: int) -> bool:
 _TRANSLIT_RE = re.compile(r"(?:[^aeiouy]yy|[^aeiou]iy|[^aeiou]yi|[^aeiou]iv|[^aeiouy]yiv|[a-z]{2}(?:ov|ev))$")
 
 
-def english_evidence(res: Any, word: str) -> float:
+def english_evidence(res: LexicalResources, word: str) -> float:
     """0 if ``word`` is not an English leftover, else a strength in (0, 1] (memoised)."""
     memo: dict[str, float] = res.memo("leftovers.english_evidence")
     r = memo.get(word)
@@ -91,7 +94,7 @@ def english_evidence(res: Any, word: str) -> float:
     return r
 
 
-def _english_evidence(res: Any, word: str) -> float:
+def _english_evidence(res: LexicalResources, word: str) -> float:
     if not word.isalpha() or len(word) < 2 or is_acronym(word):
         return 0.0
     lower = word[:1].islower()
@@ -126,7 +129,7 @@ def _english_evidence(res: Any, word: str) -> float:
     return min(1.0, 0.4 + 0.15 * (en - de))
 
 
-def transliteration(res: Any, word: str) -> str | None:
+def transliteration(res: LexicalResources, word: str) -> str | None:
     """The transliteration pattern matched by a capitalised unknown name, or None."""
     if not word[:1].isupper() or not word.isalpha() or is_acronym(word):
         return None
@@ -144,7 +147,7 @@ def transliteration(res: Any, word: str) -> str | None:
 _TRANSLIT_HINT = {"yy": "-yj", "iy": "-ij", "yi": "-ji", "iv": "-iw", "ov": "-ow", "ev": "-ew"}
 
 
-def detect(ctx: SegmentContext, res: Any) -> list[Candidate]:
+def detect(ctx: SegmentContext, res: LexicalResources) -> list[Candidate]:
     out: list[Candidate] = []
     words = ctx.words
     flagged: list[tuple[int, float]] = []

@@ -12,9 +12,12 @@ Measured on dev.jsonl: 7 findings, 6 on a gold error span.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from auditor.engines.lexical.base import Candidate, SegmentContext
+
+if TYPE_CHECKING:
+    from auditor.resources.lexical import LexicalResources
 
 __all__ = ["DETECTOR", "detect"]
 
@@ -24,7 +27,7 @@ _COORD = frozenset({"und", "oder"})
 _GENITIVE = frozenset({"des", "der", "eines", "einer", "desselben", "derselben", "dieses", "dieser"})
 
 
-def detect(ctx: SegmentContext, res: Any) -> list[Candidate]:
+def detect(ctx: SegmentContext, res: LexicalResources) -> list[Candidate]:
     out: list[Candidate] = []
     ws = ctx.words
     for i, w in enumerate(ws):

@@ -20,9 +20,12 @@ suggestion; a lowercase unknown word is stronger evidence than a capitalised one
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor.engines.lexical.base import Candidate, SegmentContext, is_acronym
+
+if TYPE_CHECKING:
+    from auditor.resources.lexical import LexicalResources
 
 __all__ = ["DETECTOR", "detect", "is_valid_compound", "word_problem"]
 
@@ -33,12 +36,12 @@ _LINKS = ("", "s", "es", "n", "en", "e", "er")
 _CAMEL_RE = re.compile(r"^([A-ZÄÖÜ][a-zäöüß]{2,})([A-ZÄÖÜ][a-zäöüß]{2,}\w*)$")
 
 
-def _accepts(res: Any, word: str) -> bool:
+def _accepts(res: LexicalResources, word: str) -> bool:
     sp = res.speller
     return sp.check(word) or sp.check(word[:1].upper() + word[1:]) or sp.check(word.lower())
 
 
-def _known(res: Any, word: str) -> bool:
+def _known(res: LexicalResources, word: str) -> bool:
     return (
         res.zipf(word, "de") >= KNOWN_DE_ZIPF
         or res.zipf(word, "en") >= KNOWN_EN_ZIPF
@@ -46,7 +49,7 @@ def _known(res: Any, word: str) -> bool:
     )
 
 
-def is_valid_compound(res: Any, word: str) -> bool:
+def is_valid_compound(res: LexicalResources, word: str) -> bool:
     """Two accepted parts (>= 3 letters each), optionally with a linking element."""
     n = len(word)
     for i in range(n - 3, 2, -1):  # prefer the longest head
@@ -74,7 +77,7 @@ def _in_source(word: str, source_words: set[str]) -> bool:
 
 
 def word_problem(
-    res: Any, word: str, source_words: set[str] | None = None
+    res: LexicalResources, word: str, source_words: set[str] | None = None
 ) -> tuple[float, str, str | None] | None:
     """``(strength, message, suggestion)`` if ``word`` is garbled, else None (memoised)."""
     in_source = None if source_words is None else _in_source(word, source_words)
@@ -86,7 +89,7 @@ def word_problem(
 
 
 def _word_problem(
-    res: Any, word: str, source_words: set[str] | None = None
+    res: LexicalResources, word: str, source_words: set[str] | None = None
 ) -> tuple[float, str, str | None] | None:
     """``(strength, message, suggestion)`` if ``word`` is garbled, else None.
 
@@ -145,7 +148,7 @@ def _word_problem(
 
 
 def detect(
-    ctx: SegmentContext, res: Any, skip: set[int] | None = None, source: str | None = None
+    ctx: SegmentContext, res: LexicalResources, skip: set[int] | None = None, source: str | None = None
 ) -> list[Candidate]:
     """Candidates for garbled words; ``skip`` holds start offsets already flagged as English."""
     out: list[Candidate] = []

@@ -30,10 +30,13 @@ severity is set by this definition (its declaration in :mod:`auditor.engines.lex
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from auditor.engines.lexical.base import Candidate, SegmentContext
 from auditor.engines.lexical.tokens import Token
+
+if TYPE_CHECKING:
+    from auditor.resources.lexical import LexicalResources
 
 __all__ = ["DETECTOR", "detect"]
 
@@ -91,7 +94,7 @@ def _subordinate(words: list[Token]) -> bool:
     return first in _PREPOSITIONS and len(words) > 1 and words[1].text.lower() in _SUBORDINATORS
 
 
-def detect(ctx: SegmentContext, res: Any = None) -> list[Candidate]:
+def detect(ctx: SegmentContext, res: LexicalResources | None = None) -> list[Candidate]:
     out: list[Candidate] = []
     for before, ws, ends_sentence in _clauses(ctx):
         if before != "," or not ends_sentence or len(ws) < 4 or not _subordinate(ws):
