@@ -1125,15 +1125,12 @@ class LexicalResources:
             (compiled from wordfreq's lists; much faster to start than the module), or None.
         lemmas: a :class:`LemmaTable` with ``lemmatize(word, lang)`` (simplemma's
             German and English dictionaries), or None.
-        hanta: a HanTa ``HanoverTagger`` for German, or None (loaded lazily via :meth:`tagger`).
     """
 
     ding: Ding
     speller: Speller
     wordfreq: Any = None
     lemmas: Any = None
-    hanta: Any = None
-    _lingua: Any = field(default=None, repr=False)
     _memos: dict[str, dict[Any, Any]] = field(default_factory=dict, repr=False)
 
     def memo(self, name: str) -> dict[Any, Any]:
@@ -1155,30 +1152,6 @@ class LexicalResources:
     def zipf(self, word: str, lang: str) -> float:
         """wordfreq Zipf frequency (0 = unseen, 3 = once per million words, 7 = "the")."""
         return self.wordfreq.zipf_frequency(word, lang) if self.wordfreq is not None else 0.0
-
-    def tagger(self) -> Any:
-        """HanTa tagger (loaded on first use, ~0.3 s), or None if HanTa is absent."""
-        if self.hanta is None:
-            try:
-                from HanTa import HanoverTagger as ht  # type: ignore[import-not-found]
-
-                self.hanta = ht.HanoverTagger("morphmodel_ger.pgz")
-            except Exception:  # noqa: BLE001 - optional resource
-                self.hanta = False
-        return self.hanta or None
-
-    def lingua(self) -> Any:
-        """A German/English lingua detector (built on first use), or None if absent."""
-        if self._lingua is None:
-            try:
-                from lingua import Language, LanguageDetectorBuilder  # type: ignore[import-not-found]
-
-                self._lingua = LanguageDetectorBuilder.from_languages(
-                    Language.ENGLISH, Language.GERMAN
-                ).build()
-            except Exception:  # noqa: BLE001 - optional resource
-                self._lingua = False
-        return self._lingua or None
 
 
 def load_resources(cache_dir: str | os.PathLike[str] | None = None) -> LexicalResources:

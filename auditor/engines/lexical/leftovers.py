@@ -15,8 +15,8 @@ A word is an English leftover when German does not have it and English does:
   connectors inside a capitalised English name ("University of California") are part
   of the name, not leftovers (measured: 16 such findings on dev.jsonl, 7 on a gold
   span; 32 / 11 on dev_wordqe_mlqepe.jsonl);
-* (lingua, if :data:`USE_LINGUA` is set, must not say the word is German; measured
-  without effect on dev, so off by default.)
+* (lingua as a final veto was measured on dev.jsonl, 1,500 segments: it changed none of
+  the 95 leftover findings and cost ~2 s of model loading per process, so it is not used.)
 
 English transliterations of Cyrillic names ("Zelenskyy", "Kyiv", "Lavrov") are
 recognised by spelling conventions German romanisation never produces — ``-yy``/``-iy``
@@ -39,11 +39,6 @@ __all__ = ["DETECTOR", "TRANSLIT_DETECTOR", "detect", "english_evidence", "trans
 
 DETECTOR = "lexical.leftover"
 TRANSLIT_DETECTOR = "lexical.transliteration"
-
-#: lingua as a final veto was measured on dev.jsonl (1,500 segments): it changed none of
-#: the 95 leftover findings (67 hit a gold span either way) and costs ~2 s of model
-#: loading per process, so it is off; the dictionaries and frequencies decide.
-USE_LINGUA = False
 
 MIN_EN_ZIPF = 3.0
 MIN_GAP = 1.0
@@ -117,13 +112,6 @@ def _english_evidence(res: LexicalResources, word: str) -> float:
         weak = True  # common in German web text too: a weaker tier ("Courts", "Leaders")
     if not res.ding.has_en(word):
         return 0.0
-    if USE_LINGUA:
-        det = res.lingua()
-        if det is not None:
-            from lingua import Language
-
-            if det.compute_language_confidence(word, Language.GERMAN) > 0.7:
-                return 0.0
     if weak:
         return WEAK_STRENGTH
     return min(1.0, 0.4 + 0.15 * (en - de))
