@@ -8,15 +8,15 @@
 2. Overhead per batch: the same runs with the cheap ``rules`` engine, minus start-up
    (a 16-document run): what each executor adds to a batch of 16 documents, the figure
    to multiply by ``documents / 16 / workers`` to estimate a cluster.
-3. Peak RSS of ``score --format jsonl``, ``gate`` and ``eval`` (engine ``rules``) as the
-   input grows: 10 and 100 MB of JSONL records, and of text files (100 KB each, many
-   files on one command line; ``eval`` reads gold JSONL only, records of dev.jsonl with
-   their spans and scores); ``--big`` adds 1,000 MB. Inputs are generated in a temporary
-   directory, deleted after.
+3. Peak RSS of ``score --format jsonl``, ``gate``, ``gate --sarif`` and ``eval`` (engine
+   ``rules``) as the input grows: 10 and 100 MB of JSONL records, and of text files
+   (100 KB each, many files on one command line; ``eval`` reads gold JSONL only, records
+   of dev.jsonl with their spans and scores; ``gate --sarif`` JSONL only); ``--big`` adds
+   1,000 MB. Inputs are generated in a temporary directory, deleted after.
 
 Prints one JSON object for bench/run.py. Usage: ``python bench/bench_scale.py [--big]
 [--rounds N] [--no-memory] [--no-throughput] [--only] [--sizes 10,100] [--commands
-score,gate,eval]``; ``--only`` runs the memory part alone (a quick check).
+score,gate,sarif,eval]``; ``--only`` runs the memory part alone (a quick check).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ SOURCES = [SHARED / "eval" / "dev.jsonl", SHARED / "eval" / "dev_wordqe_mlqepe.j
 TEXTS = [SHARED / "seed" / "nato-hegseth.de.txt", *sorted((ROOT / "corpora").glob("*.txt"))]
 N_DOCS = 2000
 #: the commands whose memory is measured (``--commands`` picks some)
-COMMANDS = frozenset({"score", "gate", "eval"})
+COMMANDS = frozenset({"score", "gate", "sarif", "eval"})
 BATCH = 16
 
 #: A child that runs the command and reports the peak RSS of its own children (KB):
@@ -232,7 +232,7 @@ def memory(
     gate_ok = (0, 1)  # the gate may fail on these inputs: the run is measured either way
     for mb in sizes:
         src = tmp / f"in{mb}.jsonl"
-        if commands & {"score", "gate"}:
+        if commands & {"score", "gate", "sarif"}:
             n = make_jsonl(src, mb)
         if "score" in commands:
             rss, wall = peak_rss_mb(["score", str(src), *common, *score])
@@ -242,6 +242,13 @@ def memory(
             rss, wall = peak_rss_mb(["gate", str(src), *common], gate_ok)
             figures[f"gate_jsonl_{mb}MB_peak_rss_mb"] = round(rss, 1)
             figures[f"gate_jsonl_{mb}MB_records_per_s"] = round(n / wall, 0)
+        if "sarif" in commands:
+            sarif = tmp / "out.sarif"
+            rss, wall = peak_rss_mb(["gate", str(src), *common, "--sarif", str(sarif)], gate_ok)
+            figures[f"gate_sarif_jsonl_{mb}MB_peak_rss_mb"] = round(rss, 1)
+            figures[f"gate_sarif_jsonl_{mb}MB_records_per_s"] = round(n / wall, 0)
+            figures[f"gate_sarif_jsonl_{mb}MB_report_mb"] = round(sarif.stat().st_size / 1e6, 1)
+            sarif.unlink()
         src.unlink(missing_ok=True)
         if "eval" in commands:
             gold = tmp / f"gold{mb}.jsonl"
@@ -266,7 +273,9 @@ def memory(
         (tmp / "out.jsonl").unlink(missing_ok=True)
     notes.append(
         "memory: peak RSS of the process tree of `auditor score IN --engine rules --format jsonl -o OUT`, "
-        "`auditor gate IN --engine rules` (summary table and failing findings on stdout, no report files) and "
+        "`auditor gate IN --engine rules` (summary table and failing findings on stdout, no report files), "
+        "`auditor gate IN --engine rules --sarif OUT` (JSONL only; the report cut to GitHub's limits, "
+        "*_report_mb its size) and "
         "`auditor eval GOLD --engine rules` (text report), each --isolated (validation pass, then the "
         "input read again record by record); JSONL inputs of one to three sentences per record, text inputs "
         "as files of 100 KB (score: given on one command line; gate: their directory), gold inputs "
@@ -283,11 +292,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--no-throughput", action="store_true")
     ap.add_argument("--only", action="store_true", help="the memory part alone (a quick check)")
     ap.add_argument("--sizes", default=None, help="input sizes in MB, comma-separated [10,100; --big: 10,100,1000]")
-    ap.add_argument("--commands", default="score,gate,eval", help="memory: the commands to measure [score,gate,eval]")
+    ap.add_argument(
+        "--commands", default="score,gate,sarif,eval", help="memory: the commands to measure [score,gate,sarif,eval]"
+    )
     args = ap.parse_args(argv)
     commands = set(args.commands.split(","))
     if commands - COMMANDS:
-        ap.error(f"--commands: unknown {', '.join(sorted(commands - COMMANDS))} (choose from score, gate, eval)")
+        ap.error(f"--commands: unknown {', '.join(sorted(commands - COMMANDS))} (choose from score, gate, sarif, eval)")
     if args.only:
         args.no_throughput = True
         args.no_memory = False
