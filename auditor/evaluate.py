@@ -33,17 +33,16 @@ Definitions (also in the README, section "Evaluating"):
 
 from __future__ import annotations
 
+import heapq
 import math
 import tempfile
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, MutableSequence, Sequence
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from auditor.errors import InputError
-
-if TYPE_CHECKING:
-    import numpy as np
 
 #: severity → rank; ``None`` (no severity given) ranks as minor.
 _RANK: dict[str | None, int] = {None: 1, "minor": 1, "major": 2, "critical": 3}
@@ -376,84 +375,48 @@ def evaluate(gold: Sequence[GoldRecord], predictions: Sequence[Prediction]) -> E
     return tally.result()
 
 
-#: the correlations of :class:`Evaluation`: (name, column of its x in a spilled row)
-_CORRELATIONS = (("score", 1), ("penalty", 2), ("length", 3), ("estimate", 4))
-#: a spilled row: gold score, the four x values, the bit mask of the x values present
-_ROW = 6
-#: rows buffered before they are written out, and rows read back at a time (48 bytes each)
-_CHUNK = 8192
+#: the correlations of :class:`Evaluation`, in the order of their x values
+_CORRELATIONS = ("score", "penalty", "length", "estimate")
+#: values buffered before they are written out, and read back at a time (8 bytes each)
+_CHUNK = 65536
 
 
-class _ScoredRows:
-    """The numbers the correlations need, one row per record with a gold score, on disk.
+class _Column:
+    """(x, y) pairs of one correlation, in an anonymous temporary file.
 
-    Why: ranks need every value, so the correlations are O(records) whatever is done;
-    but only while they are computed, and one correlation at a time. While ``auditor eval``
-    streams, the rows go to an anonymous temporary file (deleted by the operating system
-    when closed, even on a crash); in memory there are only :data:`_CHUNK` rows of buffer
-    and one count per correlation. Each row is six doubles: the gold score, the four x
-    values (score, -penalty, -words, MQM estimate; 0 when absent) and the bit mask of the
-    ones present.
-    """
+    Why: ranks need every value, so a correlation is O(records) whatever is done, but
+    only while it is computed. While ``auditor eval`` streams, the pairs go to a temporary
+    file (deleted by the operating system when closed, even on a crash); in memory there
+    are only :data:`_CHUNK` values of buffer and the count."""
 
     def __init__(self) -> None:
         self._fh: IO[bytes] | None = None
         self._buffer = array("d")
-        self.counts = dict.fromkeys((name for name, _ in _CORRELATIONS), 0)
+        self.n = 0
 
-    def add(self, y: float, xs: Sequence[float | None]) -> None:
-        mask = 0
-        row = [y]
-        for (name, _), x in zip(_CORRELATIONS, xs, strict=True):
-            if x is not None:
-                mask |= 1 << len(row)
-                self.counts[name] += 1
-            row.append(0.0 if x is None else x)
-        row.append(float(mask))
-        self._buffer.extend(row)
-        if len(self._buffer) >= _CHUNK * _ROW:
-            self._flush()
+    def add(self, x: float, y: float) -> None:
+        self._buffer.append(x)
+        self._buffer.append(y)
+        self.n += 1
+        if len(self._buffer) >= _CHUNK:
+            if self._fh is None:
+                self._fh = tempfile.TemporaryFile()
+            self._fh.seek(0, 2)
+            self._buffer.tofile(self._fh)
+            del self._buffer[:]
 
-    def _flush(self) -> None:
-        if not self._buffer:
-            return
-        if self._fh is None:
-            self._fh = tempfile.TemporaryFile()
-        self._fh.seek(0, 2)
-        self._buffer.tofile(self._fh)
-        del self._buffer[:]
-
-    def column(self, name: str) -> tuple[np.ndarray, np.ndarray]:
-        """(x, gold score) of the rows where correlation ``name`` has its x, in record order."""
-        import numpy as np
-
-        col = dict(_CORRELATIONS)[name]
-        n = self.counts[name]
-        xs, ys = np.empty(n), np.empty(n)
-        at = 0
-        for rows in self._chunks():
-            present = (rows[:, _ROW - 1].astype(np.int64) >> col) & 1 == 1
-            k = int(present.sum())
-            xs[at : at + k] = rows[present, col]
-            ys[at : at + k] = rows[present, 0]
-            at += k
-        if at != n:
-            raise RuntimeError(f"correlation {name}: {at} rows read back of {n} written")
-        return xs, ys
-
-    def _chunks(self) -> Iterator[np.ndarray]:
-        import numpy as np
-
+    def values(self, which: int) -> array[float]:
+        """The x (``which`` 0) or y (1) values, in record order."""
+        out = array("d")
         if self._fh is not None:
             self._fh.flush()
             self._fh.seek(0)
-            while True:
-                data = self._fh.read(_CHUNK * _ROW * 8)
-                if not data:
-                    break
-                yield np.frombuffer(data, dtype=np.float64).reshape(-1, _ROW)
-        if self._buffer:
-            yield np.array(self._buffer, dtype=np.float64).reshape(-1, _ROW)  # a copy: the buffer may grow again
+            while data := self._fh.read(max(1, _CHUNK // 2) * 16):  # whole pairs
+                chunk = array("d")
+                chunk.frombytes(data)
+                out.extend(chunk[which::2])
+        out.extend(self._buffer[which::2])
+        return out
 
 
 class Evaluation:
@@ -462,11 +425,12 @@ class Evaluation:
     Why: ``auditor eval`` streams its gold file, so nothing may need the records again.
     The span figures are sums and the per-category and per-detector tallies one entry per
     category or detector, so they do not grow with the input. The correlations rank over
-    every record: for them a few numbers per scored record are spilled to a temporary
-    file (:class:`_ScoredRows`) and read back by :meth:`result`, one correlation at a
-    time. That part stays O(records) at the end, and cannot be otherwise: a rank needs
-    every value. What is held then is one correlation's two columns and the arrays its
-    ranks and sorts need (about 60 bytes per scored record at the peak).
+    every record: for them each scored record's (x, gold score) pairs are spilled to
+    temporary files (:class:`_Column`) and read back by :meth:`result`, one correlation at
+    a time. That part stays O(records) at the end, and cannot be otherwise: a rank needs
+    every value. What is held then is one correlation's values, ranks and sort keys as
+    arrays of 8-byte numbers, never a Python object per value (about 32 bytes per scored
+    record at the peak; see :func:`_rank_correlation`).
     """
 
     def __init__(self) -> None:
@@ -476,7 +440,7 @@ class Evaluation:
         self.per_category: dict[str, CategoryRecall] = {}
         self.per_detector: dict[str, DetectorPrecision] = {}
         self.gold_spans = self.zero = self.predicted_spans = 0
-        self._scored = _ScoredRows()
+        self._columns = {name: _Column() for name in _CORRELATIONS}
 
     def add(self, rec: GoldRecord, pred: Prediction) -> None:
         """Count one record and what the auditor predicted for it."""
@@ -526,21 +490,16 @@ class Evaluation:
             d.correct_chars += sum(1 for i in chars if g[i])
 
         if rec.score is not None:
-            self._scored.add(
-                rec.score,
-                (
-                    pred.score,
-                    None if pred.penalty is None else -pred.penalty,
-                    -len(rec.text.split()),
-                    pred.mqm_estimate,
-                ),
-            )
+            xs = (pred.score, None if pred.penalty is None else -pred.penalty, -len(rec.text.split()), pred.mqm_estimate)
+            for name, x in zip(_CORRELATIONS, xs, strict=True):
+                if x is not None:
+                    self._columns[name].add(x, rec.score)
 
     def _correlation(self, name: str) -> Correlation | None:
-        if not self._scored.counts[name]:
+        column = self._columns[name]
+        if not column.n:
             return None
-        xs, ys = self._scored.column(name)
-        return Correlation(len(xs), _spearman(xs, ys), _kendall_tau_b(xs, ys))
+        return Correlation(column.n, *_rank_correlation(column.values(0), column.values(1)))
 
     def result(self) -> EvalResult:
         """The metrics over every record added so far."""
@@ -570,47 +529,38 @@ def top_category(category: str) -> str:
 
 def average_ranks(values: Sequence[float]) -> list[float]:
     """1-based ranks; ties get the mean of the ranks they span."""
-    import numpy as np
-
-    return _average_ranks(np.asarray(values, dtype=np.float64)).tolist()
+    return list(_average_ranks(array("d", values)))
 
 
-def _average_ranks(values: np.ndarray) -> np.ndarray:
-    """:func:`average_ranks` of an array: a stable argsort, then one mean rank per run of equal values.
-
-    The ranks are whole or half numbers, exact in a double, so they are the same as
-    ranking in pure Python."""
-    import numpy as np
-
-    n = len(values)
-    order = np.argsort(values, kind="stable")
-    ordered = values[order]
-    starts = _run_starts(ordered)
-    del ordered
-    lengths = np.diff(np.append(starts, n))
-    mean_rank = (starts + (starts + lengths - 1)) / 2 + 1
-    ranks = np.empty(n)
-    ranks[order] = np.repeat(mean_rank, lengths)
-    return ranks
+def _average_ranks(values: array[float]) -> array[float]:
+    """:func:`average_ranks` as an array: each value's rank found by binary search in a
+    sorted copy, ``(first + last) / 2 + 1`` of the positions it spans there (whole or
+    half numbers, exact). Held: the values, the sorted copy and the ranks, 8 bytes each."""
+    ordered = _sorted(values)
+    return array("d", ((bisect_left(ordered, v) + bisect_right(ordered, v) - 1) / 2 + 1 for v in values))
 
 
-def _run_starts(ordered: np.ndarray) -> np.ndarray:
-    """Indices where a run of equal values starts in a sorted array."""
-    import numpy as np
+def _sorted(values: array[Any]) -> array[Any]:
+    """A sorted copy of an array, sorted in pieces and merged.
 
-    new = np.empty(len(ordered), dtype=bool)
-    if len(ordered):
-        new[0] = True
-        np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
-    return np.flatnonzero(new)
+    Why not ``sorted()``: it makes a list of one Python object per value (32 bytes
+    each for floats), four times the array; the pieces hold :data:`_CHUNK` at a time."""
+    pieces = [array(values.typecode, sorted(values[i : i + _CHUNK])) for i in range(0, len(values), _CHUNK)]
+    return array(values.typecode, heapq.merge(*pieces))
 
 
-def _tied_pairs(run_starts: np.ndarray, n: int) -> int:
-    """Number of pairs inside the runs that start at ``run_starts`` (of ``n`` values in all)."""
-    import numpy as np
-
-    lengths = np.diff(np.append(run_starts, n))
-    return int((lengths * (lengths - 1) // 2).sum())
+def _tied_pairs(sorted_values: Iterable[Any]) -> int:
+    """Number of pairs of equal values in a sorted sequence."""
+    total = 0
+    run = 0
+    previous: Any = None
+    for v in sorted_values:
+        if run and v == previous:
+            run += 1
+        else:
+            total += run * (run - 1) // 2
+            run, previous = 1, v
+    return total + run * (run - 1) // 2
 
 
 def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
@@ -628,17 +578,9 @@ def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
 
 def spearman(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     """Spearman's rho: Pearson correlation of the average ranks (None if undefined)."""
-    import numpy as np
-
     if len(xs) != len(ys):
         raise ValueError("length mismatch")
-    return _spearman(np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64))
-
-
-def _spearman(xs: np.ndarray, ys: np.ndarray) -> float | None:
-    # Pearson over the ranks as Python floats, summed in order: the same sums as before
-    # the ranks were computed with numpy (its pairwise sums would differ in the last bits).
-    return pearson(_average_ranks(xs).data, _average_ranks(ys).data)
+    return pearson(_average_ranks(array("d", xs)), _average_ranks(array("d", ys)))
 
 
 def kendall_tau_b(xs: Sequence[float], ys: Sequence[float]) -> float | None:
@@ -647,79 +589,92 @@ def kendall_tau_b(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     Knight's O(n log n) algorithm: sort by (x, y), count the discordant pairs as the
     inversions a merge sort of y removes, and correct for ties in x, in y and in both.
     """
-    import numpy as np
-
     if len(xs) != len(ys):
         raise ValueError("length mismatch")
-    return _kendall_tau_b(np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64))
+    return _kendall_tau_b(_pair_keys(_average_ranks(array("d", xs)), _average_ranks(array("d", ys))))
 
 
-def _kendall_tau_b(xs: np.ndarray, ys: np.ndarray) -> float | None:
-    """:func:`kendall_tau_b` of two arrays. The pair counts are exact integers and the
-    one division and square root those of the pure-Python version, so the result is too."""
-    import numpy as np
+def _rank_correlation(xs: array[float], ys: array[float]) -> tuple[float | None, float | None]:
+    """(Spearman, Kendall tau-b) of two columns, which this consumes.
 
-    n = len(xs)
+    In the order that holds least: x ranked (x dropped), y ranked (y dropped), rho from the
+    ranks, the ranks packed into one sort key per pair (ranks dropped), tau from the keys.
+    At most three or four arrays of 8 bytes per value at any time."""
+    if len(xs) != len(ys):
+        raise ValueError("length mismatch")
+    rx = _average_ranks(xs)
+    del xs[:]
+    ry = _average_ranks(ys)
+    del ys[:]
+    rho = pearson(rx, ry)
+    keys = _pair_keys(rx, ry)
+    del rx[:], ry[:]
+    return rho, _kendall_tau_b(keys)
+
+
+def _pair_keys(rx: array[float], ry: array[float]) -> array[int]:
+    """One integer per pair that sorts as (x, y) does: ``2 rx (2n + 2) + 2 ry``, from the
+    average ranks (twice them are whole numbers of at most 2n). Ordering and ties are
+    those of the values, so Kendall's tau is the same, and an array of them is compact."""
+    m = 2 * len(rx) + 2
+    return array("q", (int(2 * a) * m + int(2 * b) for a, b in zip(rx, ry, strict=True)))
+
+
+def _kendall_tau_b(keys: array[int]) -> float | None:
+    """Kendall's tau-b from :func:`_pair_keys` (consumed)."""
+    n = len(keys)
     if n < 2:
         return None
-    order = np.lexsort((ys, xs))  # by x, then y
-    x, y = xs[order], ys[order]
-    del order
+    m = 2 * n + 2
+    ordered = _sorted(keys)
+    del keys[:]
     n0 = n * (n - 1) // 2
-    ties_x = _tied_pairs(_run_starts(x), n)
-    same = np.empty(n, dtype=bool)  # starts of runs equal in both x and y
-    same[0] = True
-    same[1:] = (x[1:] != x[:-1]) | (y[1:] != y[:-1])
-    del x
-    ties_xy = _tied_pairs(np.flatnonzero(same), n)
-    del same
-    _, dense, counts = np.unique(y, return_inverse=True, return_counts=True)
-    del y
-    ties_y = int((counts * (counts - 1) // 2).sum())
-    discordant = _inversions(dense.astype(np.int64).ravel())
+    ties_xy = _tied_pairs(ordered)
+    ties_x = _tied_pairs(k // m for k in ordered)
+    y = array("q", (k % m for k in ordered))
+    del ordered
+    discordant = _sort_count_inversions(y)  # y is sorted afterwards
+    ties_y = _tied_pairs(y)
     denom = math.sqrt((n0 - ties_x) * (n0 - ties_y))
     if denom == 0:
         return None
     return (n0 - ties_x - ties_y + ties_xy - 2 * discordant) / denom
 
 
-def _inversions(values: np.ndarray) -> int:
-    """Number of pairs i < j with ``values[i] > values[j]`` (non-negative integers).
-
-    A bottom-up merge sort done a level at a time over the whole array: at width ``w``
-    the halves of every block of ``2w`` are sorted, and each element of a right half is
-    inverted with the elements of its left half that are greater, found by binary search
-    (the left halves, tagged with their block number, form one sorted array). Then every
-    block is sorted for the next level. O(n log² n) in numpy, a few arrays of n integers."""
-    import numpy as np
-
+def _sort_count_inversions(values: MutableSequence[Any]) -> int:
+    """Sort ``values`` in place (bottom-up merge sort); return the number of strict inversions."""
     n = len(values)
-    if n < 2:
-        return 0
-    m = int(values.max()) + 1
-    a = values.copy()
-    total = 0
+    buf = values[:]
+    inversions = 0
     width = 1
+    src, dst = values, buf
     while width < n:
-        pos = np.arange(n, dtype=np.int64)
-        right = (pos // width) & 1 == 1
-        keys = pos // (2 * width)
-        del pos
-        keys *= m
-        keys += a  # block * m + value: sorted within each half, blocks in order
-        left_keys = keys[~right]
-        right_keys = keys[right]
-        del right
-        # the left half of block b ends at index (b + 1) * width of left_keys (only the last can be short)
-        ends = np.minimum((right_keys // m + 1) * width, len(left_keys))
-        greater = ends - np.searchsorted(left_keys, right_keys, side="right")
-        total += int(greater.sum())
-        del left_keys, right_keys, ends, greater
-        keys.sort()
-        np.remainder(keys, m, out=a)
-        del keys
+        for lo in range(0, n, 2 * width):
+            mid = min(lo + width, n)
+            hi = min(lo + 2 * width, n)
+            i, j, k = lo, mid, lo
+            while i < mid and j < hi:
+                if src[j] < src[i]:
+                    dst[k] = src[j]
+                    inversions += mid - i
+                    j += 1
+                else:
+                    dst[k] = src[i]
+                    i += 1
+                k += 1
+            while i < mid:
+                dst[k] = src[i]
+                i += 1
+                k += 1
+            while j < hi:
+                dst[k] = src[j]
+                j += 1
+                k += 1
+        src, dst = dst, src
         width *= 2
-    return total
+    if src is not values:
+        values[:] = src
+    return inversions
 
 
 # --------------------------------------------------------------------------- rendering
