@@ -220,13 +220,22 @@ def peak_rss_mb(args: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, flo
     wall = time.perf_counter() - start
     if proc.returncode not in ok:
         sys.exit(f"{' '.join(args[:3])}...: exit {proc.returncode}: {proc.stderr[-400:]}")
+    print(f"{time.strftime('%H:%M:%S')} auditor {args[0]} ({len(args)} arguments): {wall:.0f} s", file=sys.stderr, flush=True)
     return int(proc.stdout.split()[-1]) / 1024, wall
 
 
 def memory(
     tmp: Path, sizes: list[int], figures: dict[str, object], notes: list[str], commands: set[str] = COMMANDS
 ) -> None:
-    """Peak RSS of each of ``commands`` at each size (in MB), JSONL and text."""
+    """Peak RSS of each of ``commands`` at each size (in MB), JSONL and text.
+
+    Each figure is also printed to stderr as it is measured: a 1,000 MB run takes most of
+    an hour, and one stopped before the end still tells what it reached."""
+
+    def put(key: str, value: object) -> None:
+        figures[key] = value
+        print(f"{time.strftime('%H:%M:%S')} {key} = {value}", file=sys.stderr, flush=True)
+
     common = ["--isolated", "--engine", "rules"]
     score = ["--format", "jsonl", "-o", str(tmp / "out.jsonl")]
     gate_ok = (0, 1)  # the gate may fail on these inputs: the run is measured either way
@@ -236,37 +245,37 @@ def memory(
             n = make_jsonl(src, mb)
         if "score" in commands:
             rss, wall = peak_rss_mb(["score", str(src), *common, *score])
-            figures[f"jsonl_{mb}MB_peak_rss_mb"] = round(rss, 1)
-            figures[f"jsonl_{mb}MB_records_per_s"] = round(n / wall, 0)
+            put(f"jsonl_{mb}MB_peak_rss_mb", round(rss, 1))
+            put(f"jsonl_{mb}MB_records_per_s", round(n / wall, 0))
         if "gate" in commands:
             rss, wall = peak_rss_mb(["gate", str(src), *common], gate_ok)
-            figures[f"gate_jsonl_{mb}MB_peak_rss_mb"] = round(rss, 1)
-            figures[f"gate_jsonl_{mb}MB_records_per_s"] = round(n / wall, 0)
+            put(f"gate_jsonl_{mb}MB_peak_rss_mb", round(rss, 1))
+            put(f"gate_jsonl_{mb}MB_records_per_s", round(n / wall, 0))
         if "sarif" in commands:
             sarif = tmp / "out.sarif"
             rss, wall = peak_rss_mb(["gate", str(src), *common, "--sarif", str(sarif)], gate_ok)
-            figures[f"gate_sarif_jsonl_{mb}MB_peak_rss_mb"] = round(rss, 1)
-            figures[f"gate_sarif_jsonl_{mb}MB_records_per_s"] = round(n / wall, 0)
-            figures[f"gate_sarif_jsonl_{mb}MB_report_mb"] = round(sarif.stat().st_size / 1e6, 1)
+            put(f"gate_sarif_jsonl_{mb}MB_peak_rss_mb", round(rss, 1))
+            put(f"gate_sarif_jsonl_{mb}MB_records_per_s", round(n / wall, 0))
+            put(f"gate_sarif_jsonl_{mb}MB_report_mb", round(sarif.stat().st_size / 1e6, 1))
             sarif.unlink()
         src.unlink(missing_ok=True)
         if "eval" in commands:
             gold = tmp / f"gold{mb}.jsonl"
             n = make_gold(gold, mb)
             rss, wall = peak_rss_mb(["eval", str(gold), *common])
-            figures[f"eval_jsonl_{mb}MB_peak_rss_mb"] = round(rss, 1)
-            figures[f"eval_jsonl_{mb}MB_records_per_s"] = round(n / wall, 0)
+            put(f"eval_jsonl_{mb}MB_peak_rss_mb", round(rss, 1))
+            put(f"eval_jsonl_{mb}MB_records_per_s", round(n / wall, 0))
             gold.unlink()
         if not commands & {"score", "gate"}:
             continue
         paths = make_texts(tmp / f"text{mb}", mb)
-        figures[f"text_{mb}MB_files"] = len(paths)
+        put(f"text_{mb}MB_files", len(paths))
         if "score" in commands:
             rss, wall = peak_rss_mb(["score", *paths, *common, *score])
-            figures[f"text_{mb}MB_peak_rss_mb"] = round(rss, 1)
+            put(f"text_{mb}MB_peak_rss_mb", round(rss, 1))
         if "gate" in commands:
             rss, wall = peak_rss_mb(["gate", str(tmp / f"text{mb}"), *common], gate_ok)
-            figures[f"gate_text_{mb}MB_peak_rss_mb"] = round(rss, 1)
+            put(f"gate_text_{mb}MB_peak_rss_mb", round(rss, 1))
         for p in paths:
             os.unlink(p)
         (tmp / f"text{mb}").rmdir()
@@ -280,7 +289,11 @@ def memory(
         "input read again record by record); JSONL inputs of one to three sentences per record, text inputs "
         "as files of 100 KB (score: given on one command line; gate: their directory), gold inputs "
         "dev.jsonl's records repeated with distinct ids; inputs generated in a temporary directory and "
-        "deleted after; *_records_per_s: records over the wall time of the whole command"
+        "deleted after; *_records_per_s: records over the wall time of the whole command; what still grows: "
+        "eval's rank correlations need every scored record's values (spilled to temporary files while "
+        "streaming, ranked at the end one correlation at a time in arrays of 8-byte numbers, about 60 bytes "
+        "per scored record at the peak); gate --sarif reads the spilled verdicts twice (the cut, then the "
+        "kept results) and holds at most 25,000 candidates for the cut"
     )
 
 
