@@ -291,7 +291,7 @@ def memory(
         "dev.jsonl's records repeated with distinct ids; inputs generated in a temporary directory and "
         "deleted after; *_records_per_s: records over the wall time of the whole command; what still grows: "
         "eval's rank correlations need every scored record's values (spilled to temporary files while "
-        "streaming, ranked at the end one correlation at a time in arrays of 8-byte numbers, about 60 bytes "
+        "streaming, ranked at the end one correlation at a time in arrays of 8-byte numbers, about 50 bytes "
         "per scored record at the peak); gate --sarif reads the spilled verdicts twice (the cut, then the "
         "kept results) and holds at most 25,000 candidates for the cut"
     )
