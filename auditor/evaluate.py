@@ -33,11 +33,14 @@ Definitions (also in the README, section "Evaluating"):
 
 from __future__ import annotations
 
+import heapq
 import math
+import tempfile
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, MutableSequence, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from auditor.errors import InputError
 
@@ -372,12 +375,64 @@ def evaluate(gold: Sequence[GoldRecord], predictions: Sequence[Prediction]) -> E
     return tally.result()
 
 
+#: the correlations of :class:`Evaluation`, in the order of their x values
+_CORRELATIONS = ("score", "penalty", "length", "estimate")
+#: values (8 bytes each) buffered per correlation before they are written out, read back
+#: at a time, and sorted at a time before the sorted pieces are merged
+_CHUNK = 65536
+
+
+class _Column:
+    """(x, y) pairs of one correlation, in an anonymous temporary file.
+
+    Why: ranks need every value, so a correlation is O(records) whatever is done, but
+    only while it is computed. While ``auditor eval`` streams, the pairs go to a temporary
+    file (deleted by the operating system when closed, even on a crash); in memory there
+    are only :data:`_CHUNK` values of buffer and the count."""
+
+    def __init__(self) -> None:
+        self._fh: IO[bytes] | None = None
+        self._buffer = array("d")
+        self.n = 0
+
+    def add(self, x: float, y: float) -> None:
+        self._buffer.append(x)
+        self._buffer.append(y)
+        self.n += 1
+        if len(self._buffer) >= _CHUNK:
+            if self._fh is None:
+                self._fh = tempfile.TemporaryFile()
+            self._fh.seek(0, 2)
+            self._buffer.tofile(self._fh)
+            del self._buffer[:]
+
+    def values(self, which: int) -> array[float]:
+        """The x (``which`` 0) or y (1) values, in record order."""
+        out = array("d")
+        if self._fh is not None:
+            self._fh.flush()
+            self._fh.seek(0)
+            while data := self._fh.read(max(1, _CHUNK // 2) * 16):  # whole pairs
+                chunk = array("d")
+                chunk.frombytes(data)
+                out.extend(chunk[which::2])
+        out.extend(self._buffer[which::2])
+        return out
+
+
 class Evaluation:
     """The metrics of :func:`evaluate`, gathered one (gold record, prediction) at a time.
 
     Why: ``auditor eval`` streams its gold file, so nothing may need the records again.
-    The span figures are sums; the correlations rank over every record, so for them
-    only the numbers are kept (four pairs of floats per scored record), not the records.
+    The span figures are sums and the per-category and per-detector tallies one entry per
+    category or detector, so they do not grow with the input. The correlations rank over
+    every record: for them each scored record's (x, gold score) pairs are spilled to
+    temporary files (:class:`_Column`) and read back by :meth:`result`, one correlation at
+    a time. That part stays O(records) at the end, and cannot be otherwise: a rank needs
+    every value. What is held then is one correlation's values, ranks and sort keys as
+    arrays of 8-byte numbers, never a Python object per value: about 50 bytes per scored
+    record at the peak (see :func:`_rank_correlation`; ``auditor eval`` of 890,000 records
+    peaks at 71 MB, of 9,000 at 27 MB).
     """
 
     def __init__(self) -> None:
@@ -387,15 +442,7 @@ class Evaluation:
         self.per_category: dict[str, CategoryRecall] = {}
         self.per_detector: dict[str, DetectorPrecision] = {}
         self.gold_spans = self.zero = self.predicted_spans = 0
-        # (x, y) columns of the four correlations: score, -penalty, -length, estimate vs gold score
-        self._pairs: dict[str, tuple[array[float], array[float]]] = {
-            k: (array("d"), array("d")) for k in ("score", "penalty", "length", "estimate")
-        }
-
-    def _pair(self, name: str, x: float, y: float) -> None:
-        xs, ys = self._pairs[name]
-        xs.append(x)
-        ys.append(y)
+        self._columns = {name: _Column() for name in _CORRELATIONS}
 
     def add(self, rec: GoldRecord, pred: Prediction) -> None:
         """Count one record and what the auditor predicted for it."""
@@ -445,17 +492,16 @@ class Evaluation:
             d.correct_chars += sum(1 for i in chars if g[i])
 
         if rec.score is not None:
-            if pred.score is not None:
-                self._pair("score", pred.score, rec.score)
-            if pred.penalty is not None:
-                self._pair("penalty", -pred.penalty, rec.score)
-            self._pair("length", -len(rec.text.split()), rec.score)
-            if pred.mqm_estimate is not None:
-                self._pair("estimate", pred.mqm_estimate, rec.score)
+            xs = (pred.score, None if pred.penalty is None else -pred.penalty, -len(rec.text.split()), pred.mqm_estimate)
+            for name, x in zip(_CORRELATIONS, xs, strict=True):
+                if x is not None:
+                    self._columns[name].add(x, rec.score)
 
     def _correlation(self, name: str) -> Correlation | None:
-        xs, ys = self._pairs[name]
-        return _correlation_xy(xs, ys)
+        column = self._columns[name]
+        if not column.n:
+            return None
+        return Correlation(column.n, *_rank_correlation(column.values(0), column.values(1)))
 
     def result(self) -> EvalResult:
         """The metrics over every record added so far."""
@@ -475,13 +521,6 @@ class Evaluation:
         )
 
 
-def _correlation_xy(xs: Sequence[float], ys: Sequence[float]) -> Correlation | None:
-    if not xs:
-        return None
-    xs, ys = list(xs), list(ys)
-    return Correlation(len(xs), spearman(xs, ys), kendall_tau_b(xs, ys))
-
-
 def top_category(category: str) -> str:
     """``"Accuracy/Mistranslation"`` → ``"Accuracy"``; empty → ``"(none)"``."""
     return category.split("/", 1)[0].strip() or "(none)"
@@ -492,18 +531,38 @@ def top_category(category: str) -> str:
 
 def average_ranks(values: Sequence[float]) -> list[float]:
     """1-based ranks; ties get the mean of the ranks they span."""
-    order = sorted(range(len(values)), key=lambda i: values[i])
-    ranks = [0.0] * len(values)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
-            j += 1
-        r = (i + j) / 2 + 1
-        for k in range(i, j + 1):
-            ranks[order[k]] = r
-        i = j + 1
-    return ranks
+    return list(_average_ranks(array("d", values)))
+
+
+def _average_ranks(values: array[float]) -> array[float]:
+    """:func:`average_ranks` as an array: each value's rank found by binary search in a
+    sorted copy, ``(first + last) / 2 + 1`` of the positions it spans there (whole or
+    half numbers, exact). Held: the values, the sorted copy and the ranks, 8 bytes each."""
+    ordered = _sorted(values)
+    return array("d", ((bisect_left(ordered, v) + bisect_right(ordered, v) - 1) / 2 + 1 for v in values))
+
+
+def _sorted(values: array[Any]) -> array[Any]:
+    """A sorted copy of an array, sorted in pieces and merged.
+
+    Why not ``sorted()``: it makes a list of one Python object per value (32 bytes
+    each for floats), four times the array; the pieces hold :data:`_CHUNK` at a time."""
+    pieces = [array(values.typecode, sorted(values[i : i + _CHUNK])) for i in range(0, len(values), _CHUNK)]
+    return array(values.typecode, heapq.merge(*pieces))
+
+
+def _tied_pairs(sorted_values: Iterable[Any]) -> int:
+    """Number of pairs of equal values in a sorted sequence."""
+    total = 0
+    run = 0
+    previous: Any = None
+    for v in sorted_values:
+        if run and v == previous:
+            run += 1
+        else:
+            total += run * (run - 1) // 2
+            run, previous = 1, v
+    return total + run * (run - 1) // 2
 
 
 def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
@@ -523,7 +582,7 @@ def spearman(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     """Spearman's rho: Pearson correlation of the average ranks (None if undefined)."""
     if len(xs) != len(ys):
         raise ValueError("length mismatch")
-    return pearson(average_ranks(xs), average_ranks(ys))
+    return pearson(_average_ranks(array("d", xs)), _average_ranks(array("d", ys)))
 
 
 def kendall_tau_b(xs: Sequence[float], ys: Sequence[float]) -> float | None:
@@ -532,16 +591,50 @@ def kendall_tau_b(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     Knight's O(n log n) algorithm: sort by (x, y), count the discordant pairs as the
     inversions a merge sort of y removes, and correct for ties in x, in y and in both.
     """
-    n = len(xs)
-    if n != len(ys):
+    if len(xs) != len(ys):
         raise ValueError("length mismatch")
+    return _kendall_tau_b(_pair_keys(_average_ranks(array("d", xs)), _average_ranks(array("d", ys))))
+
+
+def _rank_correlation(xs: array[float], ys: array[float]) -> tuple[float | None, float | None]:
+    """(Spearman, Kendall tau-b) of two columns, which this consumes.
+
+    In the order that holds least: x ranked (x dropped), y ranked (y dropped), rho from the
+    ranks, the ranks packed into one sort key per pair (ranks dropped), tau from the keys.
+    About four arrays of 8 bytes per value at any time (and one buffer of :data:`_CHUNK`)."""
+    if len(xs) != len(ys):
+        raise ValueError("length mismatch")
+    rx = _average_ranks(xs)
+    del xs[:]
+    ry = _average_ranks(ys)
+    del ys[:]
+    rho = pearson(rx, ry)
+    keys = _pair_keys(rx, ry)
+    del rx[:], ry[:]
+    return rho, _kendall_tau_b(keys)
+
+
+def _pair_keys(rx: array[float], ry: array[float]) -> array[int]:
+    """One integer per pair that sorts as (x, y) does: ``2 rx (2n + 2) + 2 ry``, from the
+    average ranks (twice them are whole numbers of at most 2n). Ordering and ties are
+    those of the values, so Kendall's tau is the same, and an array of them is compact."""
+    m = 2 * len(rx) + 2
+    return array("q", (int(2 * a) * m + int(2 * b) for a, b in zip(rx, ry, strict=True)))
+
+
+def _kendall_tau_b(keys: array[int]) -> float | None:
+    """Kendall's tau-b from :func:`_pair_keys` (consumed)."""
+    n = len(keys)
     if n < 2:
         return None
-    pairs = sorted(zip(xs, ys, strict=True))
+    m = 2 * n + 2
+    ordered = _sorted(keys)
+    del keys[:]
     n0 = n * (n - 1) // 2
-    ties_x = _tied_pairs([p[0] for p in pairs])
-    ties_xy = _tied_pairs(pairs)
-    y = [p[1] for p in pairs]
+    ties_xy = _tied_pairs(ordered)
+    ties_x = _tied_pairs(k // m for k in ordered)
+    y = array("q", (k % m for k in ordered))
+    del ordered
     discordant = _sort_count_inversions(y)  # y is sorted afterwards
     ties_y = _tied_pairs(y)
     denom = math.sqrt((n0 - ties_x) * (n0 - ties_y))
@@ -550,20 +643,7 @@ def kendall_tau_b(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     return (n0 - ties_x - ties_y + ties_xy - 2 * discordant) / denom
 
 
-def _tied_pairs(sorted_values: Sequence[Any]) -> int:
-    """Number of pairs of equal values in a sorted sequence."""
-    total = 0
-    run = 1
-    for i in range(1, len(sorted_values) + 1):
-        if i < len(sorted_values) and sorted_values[i] == sorted_values[i - 1]:
-            run += 1
-        else:
-            total += run * (run - 1) // 2
-            run = 1
-    return total
-
-
-def _sort_count_inversions(values: list[float]) -> int:
+def _sort_count_inversions(values: MutableSequence[Any]) -> int:
     """Sort ``values`` in place (bottom-up merge sort); return the number of strict inversions."""
     n = len(values)
     buf = values[:]

@@ -8,15 +8,15 @@
 2. Overhead per batch: the same runs with the cheap ``rules`` engine, minus start-up
    (a 16-document run): what each executor adds to a batch of 16 documents, the figure
    to multiply by ``documents / 16 / workers`` to estimate a cluster.
-3. Peak RSS of ``score --format jsonl``, ``gate`` and ``eval`` (engine ``rules``) as the
-   input grows: 10 and 100 MB of JSONL records, and of text files (100 KB each, many
-   files on one command line; ``eval`` reads gold JSONL only, records of dev.jsonl with
-   their spans and scores); ``--big`` adds 1,000 MB. Inputs are generated in a temporary
-   directory, deleted after.
+3. Peak RSS of ``score --format jsonl``, ``gate``, ``gate --sarif`` and ``eval`` (engine
+   ``rules``) as the input grows: 10 and 100 MB of JSONL records, and of text files
+   (100 KB each, many files on one command line; ``eval`` reads gold JSONL only, records
+   of dev.jsonl with their spans and scores; ``gate --sarif`` JSONL only); ``--big`` adds
+   1,000 MB. Inputs are generated in a temporary directory, deleted after.
 
 Prints one JSON object for bench/run.py. Usage: ``python bench/bench_scale.py [--big]
 [--rounds N] [--no-memory] [--no-throughput] [--only] [--sizes 10,100] [--commands
-score,gate,eval]``; ``--only`` runs the memory part alone (a quick check).
+score,gate,sarif,eval]``; ``--only`` runs the memory part alone (a quick check).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ SOURCES = [SHARED / "eval" / "dev.jsonl", SHARED / "eval" / "dev_wordqe_mlqepe.j
 TEXTS = [SHARED / "seed" / "nato-hegseth.de.txt", *sorted((ROOT / "corpora").glob("*.txt"))]
 N_DOCS = 2000
 #: the commands whose memory is measured (``--commands`` picks some)
-COMMANDS = frozenset({"score", "gate", "eval"})
+COMMANDS = frozenset({"score", "gate", "sarif", "eval"})
 BATCH = 16
 
 #: A child that runs the command and reports the peak RSS of its own children (KB):
@@ -220,58 +220,80 @@ def peak_rss_mb(args: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, flo
     wall = time.perf_counter() - start
     if proc.returncode not in ok:
         sys.exit(f"{' '.join(args[:3])}...: exit {proc.returncode}: {proc.stderr[-400:]}")
+    print(f"{time.strftime('%H:%M:%S')} auditor {args[0]} ({len(args)} arguments): {wall:.0f} s", file=sys.stderr, flush=True)
     return int(proc.stdout.split()[-1]) / 1024, wall
 
 
 def memory(
     tmp: Path, sizes: list[int], figures: dict[str, object], notes: list[str], commands: set[str] = COMMANDS
 ) -> None:
-    """Peak RSS of each of ``commands`` at each size (in MB), JSONL and text."""
+    """Peak RSS of each of ``commands`` at each size (in MB), JSONL and text.
+
+    Each figure is also printed to stderr as it is measured: a 1,000 MB run takes most of
+    an hour, and one stopped before the end still tells what it reached."""
+
+    def put(key: str, value: object) -> None:
+        figures[key] = value
+        print(f"{time.strftime('%H:%M:%S')} {key} = {value}", file=sys.stderr, flush=True)
+
     common = ["--isolated", "--engine", "rules"]
     score = ["--format", "jsonl", "-o", str(tmp / "out.jsonl")]
     gate_ok = (0, 1)  # the gate may fail on these inputs: the run is measured either way
     for mb in sizes:
         src = tmp / f"in{mb}.jsonl"
-        if commands & {"score", "gate"}:
+        if commands & {"score", "gate", "sarif"}:
             n = make_jsonl(src, mb)
         if "score" in commands:
             rss, wall = peak_rss_mb(["score", str(src), *common, *score])
-            figures[f"jsonl_{mb}MB_peak_rss_mb"] = round(rss, 1)
-            figures[f"jsonl_{mb}MB_records_per_s"] = round(n / wall, 0)
+            put(f"jsonl_{mb}MB_peak_rss_mb", round(rss, 1))
+            put(f"jsonl_{mb}MB_records_per_s", round(n / wall, 0))
         if "gate" in commands:
             rss, wall = peak_rss_mb(["gate", str(src), *common], gate_ok)
-            figures[f"gate_jsonl_{mb}MB_peak_rss_mb"] = round(rss, 1)
-            figures[f"gate_jsonl_{mb}MB_records_per_s"] = round(n / wall, 0)
+            put(f"gate_jsonl_{mb}MB_peak_rss_mb", round(rss, 1))
+            put(f"gate_jsonl_{mb}MB_records_per_s", round(n / wall, 0))
+        if "sarif" in commands:
+            sarif = tmp / "out.sarif"
+            rss, wall = peak_rss_mb(["gate", str(src), *common, "--sarif", str(sarif)], gate_ok)
+            put(f"gate_sarif_jsonl_{mb}MB_peak_rss_mb", round(rss, 1))
+            put(f"gate_sarif_jsonl_{mb}MB_records_per_s", round(n / wall, 0))
+            put(f"gate_sarif_jsonl_{mb}MB_report_mb", round(sarif.stat().st_size / 1e6, 1))
+            sarif.unlink()
         src.unlink(missing_ok=True)
         if "eval" in commands:
             gold = tmp / f"gold{mb}.jsonl"
             n = make_gold(gold, mb)
             rss, wall = peak_rss_mb(["eval", str(gold), *common])
-            figures[f"eval_jsonl_{mb}MB_peak_rss_mb"] = round(rss, 1)
-            figures[f"eval_jsonl_{mb}MB_records_per_s"] = round(n / wall, 0)
+            put(f"eval_jsonl_{mb}MB_peak_rss_mb", round(rss, 1))
+            put(f"eval_jsonl_{mb}MB_records_per_s", round(n / wall, 0))
             gold.unlink()
         if not commands & {"score", "gate"}:
             continue
         paths = make_texts(tmp / f"text{mb}", mb)
-        figures[f"text_{mb}MB_files"] = len(paths)
+        put(f"text_{mb}MB_files", len(paths))
         if "score" in commands:
             rss, wall = peak_rss_mb(["score", *paths, *common, *score])
-            figures[f"text_{mb}MB_peak_rss_mb"] = round(rss, 1)
+            put(f"text_{mb}MB_peak_rss_mb", round(rss, 1))
         if "gate" in commands:
             rss, wall = peak_rss_mb(["gate", str(tmp / f"text{mb}"), *common], gate_ok)
-            figures[f"gate_text_{mb}MB_peak_rss_mb"] = round(rss, 1)
+            put(f"gate_text_{mb}MB_peak_rss_mb", round(rss, 1))
         for p in paths:
             os.unlink(p)
         (tmp / f"text{mb}").rmdir()
         (tmp / "out.jsonl").unlink(missing_ok=True)
     notes.append(
         "memory: peak RSS of the process tree of `auditor score IN --engine rules --format jsonl -o OUT`, "
-        "`auditor gate IN --engine rules` (summary table and failing findings on stdout, no report files) and "
+        "`auditor gate IN --engine rules` (summary table and failing findings on stdout, no report files), "
+        "`auditor gate IN --engine rules --sarif OUT` (JSONL only; the report cut to GitHub's limits, "
+        "*_report_mb its size) and "
         "`auditor eval GOLD --engine rules` (text report), each --isolated (validation pass, then the "
         "input read again record by record); JSONL inputs of one to three sentences per record, text inputs "
         "as files of 100 KB (score: given on one command line; gate: their directory), gold inputs "
         "dev.jsonl's records repeated with distinct ids; inputs generated in a temporary directory and "
-        "deleted after; *_records_per_s: records over the wall time of the whole command"
+        "deleted after; *_records_per_s: records over the wall time of the whole command; what still grows: "
+        "eval's rank correlations need every scored record's values (spilled to temporary files while "
+        "streaming, ranked at the end one correlation at a time in arrays of 8-byte numbers, about 50 bytes "
+        "per scored record at the peak); gate --sarif reads the spilled verdicts twice (the cut, then the "
+        "kept results) and holds at most 25,000 candidates for the cut"
     )
 
 
@@ -283,11 +305,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--no-throughput", action="store_true")
     ap.add_argument("--only", action="store_true", help="the memory part alone (a quick check)")
     ap.add_argument("--sizes", default=None, help="input sizes in MB, comma-separated [10,100; --big: 10,100,1000]")
-    ap.add_argument("--commands", default="score,gate,eval", help="memory: the commands to measure [score,gate,eval]")
+    ap.add_argument(
+        "--commands", default="score,gate,sarif,eval", help="memory: the commands to measure [score,gate,sarif,eval]"
+    )
     args = ap.parse_args(argv)
     commands = set(args.commands.split(","))
     if commands - COMMANDS:
-        ap.error(f"--commands: unknown {', '.join(sorted(commands - COMMANDS))} (choose from score, gate, eval)")
+        ap.error(f"--commands: unknown {', '.join(sorted(commands - COMMANDS))} (choose from score, gate, sarif, eval)")
     if args.only:
         args.no_throughput = True
         args.no_memory = False

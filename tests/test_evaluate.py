@@ -25,6 +25,7 @@ from auditor.evaluate import (
 )
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "nato-hegseth.jsonl"
+DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev.jsonl"
 TEXT = "abcdefghij"  # 10 characters
 
 
@@ -358,3 +359,90 @@ def test_penalty_and_length_reference_correlations() -> None:
     assert result.correlation_penalty is not None and result.correlation_penalty.spearman == pytest.approx(1.0)
     assert result.correlation_length is not None and result.correlation_length.spearman == pytest.approx(1.0)
     assert result.to_dict()["correlation_penalty"]["n"] == 3
+
+
+def _dev_predictions(gold: list[GoldRecord]) -> list[Prediction]:
+    """Predictions for real gold records: the gold spans of every other record, with
+    numbers that tie often (like MQM scores) and are sometimes missing, as a real run's."""
+    out = []
+    for i, r in enumerate(gold):
+        spans = r.spans if i % 2 else ()
+        words = len(r.text.split())
+        penalty = float(sum(5 if s.severity == "major" else 1 for s in spans))
+        out.append(
+            Prediction(
+                spans,
+                None if i % 7 == 3 else round(100 - penalty / max(words, 1) * 10, 1),
+                None if i % 5 == 1 else penalty,
+                None if i % 3 == 2 else -penalty - 0.1 * words,
+            )
+        )
+    return out
+
+
+@pytest.mark.shared(DEV)
+def test_streamed_correlations_equal_scipy_over_records_spilled_in_several_chunks(monkeypatch):
+    """The accumulator spills its correlation columns and reads them back per correlation,
+    and sorts in pieces: every pair must come back to its own record, only where its x was
+    present, and the merged pieces rank as one sort would."""
+    stats = pytest.importorskip("scipy.stats")
+    from auditor import evaluate as ev
+
+    monkeypatch.setattr(ev, "_CHUNK", 70)  # 35 pairs a flush, sorted 70 values a piece
+    gold = read_gold(str(DEV))[:1217]
+    preds = _dev_predictions(gold)
+    result = evaluate(gold, preds)
+    columns = {
+        "correlation": [(p.score, r.score) for r, p in zip(gold, preds) if p.score is not None],
+        "correlation_penalty": [(-p.penalty, r.score) for r, p in zip(gold, preds) if p.penalty is not None],
+        "correlation_length": [(-len(r.text.split()), r.score) for r in gold],
+        "correlation_estimate": [(p.mqm_estimate, r.score) for r, p in zip(gold, preds) if p.mqm_estimate is not None],
+    }
+    for name, pairs in columns.items():
+        xs, ys = [float(x) for x, _ in pairs], [y for _, y in pairs]
+        corr = getattr(result, name)
+        assert corr.n == len(pairs) < len(gold) or name == "correlation_length"
+        assert corr.spearman == pytest.approx(stats.spearmanr(xs, ys).statistic, abs=1e-9)
+        assert corr.kendall_tau_b == pytest.approx(stats.kendalltau(xs, ys).statistic, abs=1e-9)
+        assert corr.spearman == spearman(xs, ys) and corr.kendall_tau_b == kendall_tau_b(xs, ys)
+
+
+@pytest.mark.shared(DEV)
+def test_the_accumulator_gives_the_same_metrics_when_read_midway(monkeypatch):
+    """``result()`` may be called while records still come (the spilled pairs are read, not
+    consumed): the final metrics equal those of one pass over the same records."""
+    from auditor import evaluate as ev
+
+    monkeypatch.setattr(ev, "_CHUNK", 64)
+    gold = read_gold(str(DEV))
+    preds = _dev_predictions(gold)
+    tally = ev.Evaluation()
+    for i, (r, p) in enumerate(zip(gold, preds)):
+        tally.add(r, p)
+        if i in (5, 31, 32, 900):
+            tally.result()
+    assert tally.result().to_dict() == evaluate(gold, preds).to_dict()
+    assert tally.result().correlation.n == sum(1 for p in preds if p.score is not None)
+
+
+@pytest.mark.parametrize("seed_", range(6))
+def test_inversions_of_an_array_equal_a_count_by_insertion(seed_):
+    """The merge count on the compact array the accumulator uses, against counting, for
+    each value, the greater ones before it; and the array is sorted afterwards."""
+    import bisect
+    import random
+    from array import array
+
+    from auditor.evaluate import _sort_count_inversions
+
+    rng = random.Random(seed_)
+    n = rng.choice([2, 3, 17, 1000, 2049, 3000])
+    values = [rng.randint(0, rng.choice([1, 5, 40, 5000])) for _ in range(n)]
+    seen: list[int] = []
+    expected = 0
+    for v in values:
+        expected += len(seen) - bisect.bisect_right(seen, v)
+        bisect.insort(seen, v)
+    packed = array("q", values)
+    assert _sort_count_inversions(packed) == expected
+    assert list(packed) == sorted(values)

@@ -126,3 +126,82 @@ def test_multitool_finds_no_error_or_warning_with_the_github_rules(tmp_path: Pat
     assert proc.returncode == 0, proc.stdout + proc.stderr
     found = json.loads((tmp_path / "out.sarif").read_text(encoding="utf-8-sig"))["runs"][0]["results"]
     assert found == [], [(r["ruleId"], r["message"]) for r in found]
+
+
+def _streamed_gate(path: Path, every_other_baselined: bool) -> object:
+    """The gate as the CLI runs it (validated, streamed, verdicts spilled) on a real input,
+    with every other finding of each document accepted by a baseline when asked."""
+    from auditor import gate
+    from auditor.baseline import Baseline, entry
+    from auditor.runs import PipelineFactory
+
+    config = Config().override(engine="rules,lexical", min_score=90)
+    factory = PipelineFactory(("rules", "lexical"), config.weights)
+
+    def results():  # type: ignore[no-untyped-def]
+        inputs = gate.Inputs([str(path)], config)
+        return gate.results(inputs, factory, count=inputs.validate())
+
+    baseline = None
+    if every_other_baselined:
+        baseline = Baseline(entry(r.document, f) for r in results() for j, f in enumerate(r.findings) if j % 2)
+    decision, _ = gate.decide_stream(results(), config, baseline)
+    assert isinstance(decision.verdicts, gate.SpilledVerdicts)
+    return decision
+
+
+def _reference_cut(results: list[dict], empty_bytes: int, max_results: int, max_bytes: int) -> list[int]:
+    """The cut as the report made it before it streamed: every result ranked, then greedy."""
+    sizes = [len(reports._compact(r).encode("utf-8")) + 1 for r in results]
+    if len(results) <= max_results and empty_bytes + sum(sizes) - (1 if results else 0) + 1 <= max_bytes:
+        return list(range(len(results)))
+    rank = {"error": 3, "warning": 2, "note": 1, "none": 0}
+    order = sorted(range(len(results)), key=lambda i: ("suppressions" in results[i], -rank[results[i]["level"]], i))
+    room, keep = max_bytes - empty_bytes - 512, []
+    for i in order:
+        if len(keep) >= max_results or sizes[i] > room:
+            break
+        keep.append(i)
+        room -= sizes[i]
+    return sorted(keep)
+
+
+@pytest.mark.parametrize("which", ["seed_text", "dev_jsonl"])
+@pytest.mark.parametrize("baselined", [False, True])
+def test_streamed_sarif_is_the_dict_log_byte_for_byte_and_cuts_the_same(
+    which: str, baselined: bool, request: pytest.FixtureRequest
+) -> None:
+    """On real German text: the pieces the gate writes are the serialised dict log, uncut,
+    cut by count and cut by size; and the bounded heap keeps what ranking every result kept."""
+    decision = _streamed_gate(request.getfixturevalue(which), baselined)
+    full, warning = reports.sarif_capped(decision)
+    assert warning is None
+    everything = full["runs"][0]["results"]
+    assert len(everything) > 30
+    assert any("suppressions" in r for r in everything) is baselined
+    empty = json.loads(reports._compact(full))
+    empty["runs"][0]["results"] = []
+    empty_bytes = len(reports._compact(empty).encode("utf-8"))
+    whole = len((reports._compact(full) + "\n").encode("utf-8"))
+    room = whole - empty_bytes  # the bytes of the results (the rules catalogue is most of the rest)
+    limits = [
+        (reports.MAX_RESULTS, reports.MAX_BYTES),
+        (len(everything), whole),  # exactly at both limits: no cut
+        (len(everything), whole - 1),  # one byte over: cut
+        (len(everything) // 3, reports.MAX_BYTES),
+        (reports.MAX_RESULTS, empty_bytes + 512 + room // 4),
+        (25, empty_bytes + 512 + room // 2),
+        (0, reports.MAX_BYTES),
+        (reports.MAX_RESULTS, empty_bytes),  # no result fits; the log is over the limit all the same
+    ]
+    for max_results, max_bytes in limits:
+        log, warning = reports.sarif_capped(decision, max_results, max_bytes)
+        pieces, streamed_warning = reports.sarif_stream(decision, max_results, max_bytes)
+        assert "".join(pieces) == reports._compact(log) + "\n"
+        assert streamed_warning == warning
+        kept = [everything.index(r) for r in log["runs"][0]["results"]]
+        assert kept == _reference_cut(everything, empty_bytes, max_results, max_bytes)
+        assert (warning is None) == (len(kept) == len(everything))
+        if warning and max_bytes > empty_bytes + 512:
+            assert len(reports._compact(log).encode("utf-8")) + 1 <= max_bytes
+            valid(log)

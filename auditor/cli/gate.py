@@ -219,10 +219,10 @@ def _run(paths: tuple[str, ...], opts: dict) -> int:
     if opts["junit_path"]:
         rendered.append((opts["junit_path"], reports.junit_parts(decision)))  # written as it is made
     if opts["sarif_path"]:
-        sarif_text, sarif_warning = reports.sarif_report(decision)
+        sarif_pieces, sarif_warning = reports.sarif_stream(decision)  # measured now, written as it is made
         if sarif_warning:
             click.echo(f"auditor gate: warning: {sarif_warning}", err=True)
-        rendered.append((opts["sarif_path"], sarif_text))
+        rendered.append((opts["sarif_path"], sarif_pieces))
     if opts["html_path"]:
         from auditor.io.html import render_gate_html
 

@@ -13,13 +13,14 @@ Columns count Unicode code points (SARIF ``columnKind: unicodeCodePoints``).
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
 import re
 import xml.etree.ElementTree as ET
 from array import array
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -493,23 +494,15 @@ def _result(v: Verdict, f: Finding, accepted: bool, index: dict[str, int], basel
     return res
 
 
-def sarif_capped(
-    gate: GateResult, max_results: int = MAX_RESULTS, max_bytes: int = MAX_BYTES
-) -> tuple[dict, str | None]:
-    """A SARIF 2.1.0 log within GitHub code scanning's limits, and the warning when it was cut.
+def _sarif_results(gate: GateResult, index: dict[str, int]) -> Iterator[tuple[dict, bool]]:
+    """(result, accepted) of every finding, in report order: document by document."""
+    for v in gate.verdicts:
+        for f, accepted in zip(v.result.findings, v.accepted):
+            yield _result(v, f, accepted, index, gate.baseline), accepted
 
-    One result per finding (baselined ones suppressed). ``rules[]`` is the detector
-    catalogue, the same table in every run, in declaration order. When the results would
-    exceed ``max_results`` or the file ``max_bytes`` (code scanning rejects the whole upload
-    then), the most severe new findings are kept (accepted ones go first), in report order,
-    and the run says so in ``invocations[0].toolExecutionNotifications``."""
-    rules = sarif_rules()
-    index = {r["id"]: i for i, r in enumerate(rules)}
-    results = [
-        _result(v, f, accepted, index, gate.baseline)
-        for v in gate.verdicts
-        for f, accepted in zip(v.result.findings, v.accepted)
-    ]
+
+def _sarif_log(gate: GateResult, rules: list[dict], results: object) -> dict:
+    """The SARIF log around ``results`` (the list, or a placeholder for it)."""
     root = source_root()
     run: dict = {
         "tool": {
@@ -530,32 +523,146 @@ def sarif_capped(
         "results": results,
         "invocations": [{"executionSuccessful": True, "exitCode": gate.exit_code}],
     }
-    log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-    warning = None
-    sizes = [len(_compact(r).encode("utf-8")) + 1 for r in results]
-    if len(results) > max_results or len(_compact(log).encode("utf-8")) + 1 > max_bytes:
-        run["results"] = []
-        room = max_bytes - len(_compact(log).encode("utf-8")) - 512  # for the notification
-        by_rank = sorted(
-            range(len(results)),
-            key=lambda i: ("suppressions" in results[i], -_LEVEL_RANK.get(results[i]["level"], 0), i),
-        )
-        keep: list[int] = []
-        for i in by_rank:
-            if len(keep) >= max_results or sizes[i] > room:
-                break
-            keep.append(i)
-            room -= sizes[i]
-        keep.sort()
-        run["results"] = [results[i] for i in keep]
-        warning = (
-            f"SARIF report cut to {len(keep)} of {len(results)} results, the most severe first: GitHub code "
-            f"scanning accepts at most {max_results:,} results and {max_bytes / 1e6:g} MB per run"
-        )
-        run["invocations"][0]["toolExecutionNotifications"] = [
-            {"level": "warning", "message": {"text": warning}, "descriptor": {"id": "results-capped"}}
-        ]
-    return log, warning
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def _notify(log: dict, warning: str) -> None:
+    log["runs"][0]["invocations"][0]["toolExecutionNotifications"] = [
+        {"level": "warning", "message": {"text": warning}, "descriptor": {"id": "results-capped"}}
+    ]
+
+
+@dataclass(frozen=True)
+class SarifCut:
+    """Which results a SARIF log keeps (see :func:`sarif_cut`)."""
+
+    #: results in all
+    total: int
+    #: the indices (in report order) of the results kept; None: every one
+    keep: frozenset[int] | None
+    #: the warning the run carries when it was cut
+    warning: str | None
+
+
+def sarif_cut(
+    results: Iterable[tuple[bool, str, int]], empty_bytes: int, max_results: int, max_bytes: int
+) -> SarifCut:
+    """The one cut to GitHub code scanning's limits, from each result's (accepted, level,
+    bytes of its JSON + 1 for the comma) in report order and the bytes of the log with no
+    result (``empty_bytes``, without its final newline).
+
+    When the results are more than ``max_results`` or the file more than ``max_bytes``, the
+    most severe new results are kept (accepted ones last, report order among equals), greedily
+    in that rank order until one does not fit. Why a bounded heap: the greedy takes a prefix
+    of the rank order no longer than ``max_results``, so only that many candidates are held,
+    whatever the number of results."""
+    best: list[tuple[bool, int, int, int]] = []  # (new, level rank, -index, size): largest = first in rank
+    total = size_sum = 0
+    for i, (accepted, level, size) in enumerate(results):
+        total += 1
+        size_sum += size
+        if max_results <= 0:
+            continue
+        item = (not accepted, _LEVEL_RANK.get(level, 0), -i, size)
+        if len(best) < max_results:
+            heapq.heappush(best, item)
+        elif item > best[0]:
+            heapq.heapreplace(best, item)
+    full_bytes = empty_bytes + (size_sum - 1 if total else 0) + 1  # "," between results; final newline
+    if total <= max_results and full_bytes <= max_bytes:
+        return SarifCut(total, None, None)
+    room = max_bytes - empty_bytes - 512  # for the notification
+    keep: list[int] = []
+    for _, _, neg_index, size in sorted(best, reverse=True):
+        if len(keep) >= max_results or size > room:
+            break
+        keep.append(-neg_index)
+        room -= size
+    warning = (
+        f"SARIF report cut to {len(keep)} of {total} results, the most severe first: GitHub code "
+        f"scanning accepts at most {max_results:,} results and {max_bytes / 1e6:g} MB per run"
+    )
+    return SarifCut(total, frozenset(keep), warning)
+
+
+def _encoded_size(obj: object) -> int:
+    return len(_compact(obj).encode("utf-8"))
+
+
+def sarif_capped(
+    gate: GateResult, max_results: int = MAX_RESULTS, max_bytes: int = MAX_BYTES
+) -> tuple[dict, str | None]:
+    """A SARIF 2.1.0 log within GitHub code scanning's limits, and the warning when it was cut.
+
+    One result per finding (baselined ones suppressed). ``rules[]`` is the detector
+    catalogue, the same table in every run, in declaration order. When the results would
+    exceed ``max_results`` or the file ``max_bytes`` (code scanning rejects the whole upload
+    then), the most severe new findings are kept (accepted ones go first), in report order,
+    and the run says so in ``invocations[0].toolExecutionNotifications`` (:func:`sarif_cut`).
+
+    This builds every result, for callers that want the log as a dict; the gate writes
+    its file with :func:`sarif_stream`, which holds none of them."""
+    rules = sarif_rules()
+    index = {r["id"]: i for i, r in enumerate(rules)}
+    pairs = list(_sarif_results(gate, index))
+    log = _sarif_log(gate, rules, [])
+    cut = sarif_cut(
+        ((accepted, r["level"], _encoded_size(r) + 1) for r, accepted in pairs),
+        _encoded_size(log),
+        max_results,
+        max_bytes,
+    )
+    log["runs"][0]["results"] = [r for i, (r, _) in enumerate(pairs) if cut.keep is None or i in cut.keep]
+    if cut.warning:
+        _notify(log, cut.warning)
+    return log, cut.warning
+
+
+#: stands for the results in the skeleton of a SARIF log (see :func:`sarif_stream`)
+_RESULTS = "\ue000results\ue000"
+
+
+def sarif_stream(
+    gate: GateResult, max_results: int = MAX_RESULTS, max_bytes: int = MAX_BYTES
+) -> tuple[Iterator[str], str | None]:
+    """The text of :func:`sarif_capped`'s log (with its newline) in pieces, and the warning.
+
+    Why: building every result to cut them made the gate's memory grow with its findings
+    (247 MB peak for 10 MB of JSONL). So the verdicts are read twice: a first pass, done
+    before this returns, makes each result only to measure it for :func:`sarif_cut`; the
+    pieces then make the kept results again, one at a time, and serialise each as the
+    whole log would (compact, sorted keys), between the two halves of the log serialised
+    around a placeholder. Same bytes as ``_compact(sarif_capped(gate)[0]) + "\\n"``."""
+    rules = sarif_rules()
+    index = {r["id"]: i for i, r in enumerate(rules)}
+    log = _sarif_log(gate, rules, [])
+    cut = sarif_cut(
+        ((accepted, r["level"], _encoded_size(r) + 1) for r, accepted in _sarif_results(gate, index)),
+        _encoded_size(log),
+        max_results,
+        max_bytes,
+    )
+    log["runs"][0]["results"] = _RESULTS
+    if cut.warning:
+        _notify(log, cut.warning)
+    head, tail = _compact(log).split(_compact(_RESULTS))  # the placeholder occurs once
+    return _sarif_pieces(gate, index, cut.keep, head, tail), cut.warning
+
+
+def _sarif_pieces(
+    gate: GateResult, index: dict[str, int], keep: frozenset[int] | None, head: str, tail: str
+) -> Iterator[str]:
+    """The log's text: ``head``, the kept results (only they are made), ``tail``."""
+    yield head + "["
+    i = 0
+    first = True
+    for v in gate.verdicts:
+        for f, accepted in zip(v.result.findings, v.accepted):
+            if keep is None or i in keep:
+                yield ("" if first else ",") + _compact(_result(v, f, accepted, index, gate.baseline))
+                first = False
+            i += 1
+    yield "]" + tail + "\n"
 
 
 _LEVEL_RANK = {"error": 3, "warning": 2, "note": 1, "none": 0}
@@ -567,13 +674,13 @@ def sarif(gate: GateResult) -> dict:
 
 
 def sarif_json(gate: GateResult) -> str:
-    return _compact(sarif(gate)) + "\n"
+    return "".join(sarif_stream(gate)[0])
 
 
 def sarif_report(gate: GateResult) -> tuple[str, str | None]:
-    """The SARIF file's text and the warning to print when it had to be cut (see :func:`sarif_capped`)."""
-    log, warning = sarif_capped(gate)
-    return _compact(log) + "\n", warning
+    """The SARIF file's text and the warning to print when it had to be cut (see :func:`sarif_stream`)."""
+    pieces, warning = sarif_stream(gate)
+    return "".join(pieces), warning
 
 
 # ---------------------------------------------------------------------------- GitHub
