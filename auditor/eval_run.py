@@ -130,9 +130,10 @@ def run_eval(
     which shows every record, the records and results; for ``human_path`` a few numbers
     per record)."""
     from auditor.engines import DEFAULT_ENGINES, create_engines, parse_engine_list
-    from auditor.evaluate import Evaluation, GoldFile, Prediction, Span, read_gold, render_text
+    from auditor.evaluate import Evaluation, Prediction, Span, render_text
     from auditor.human_vs_mt import audited
     from auditor.io.atomic import STDOUT, ReportSet, StreamingReport, check_outputs, is_special
+    from auditor.io.gold import GoldFile, read_gold
     from auditor.io.writers import dumps, jsonl_record
     from auditor.pipeline import Pipeline
     from auditor.runs import run_stream

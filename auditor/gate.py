@@ -14,15 +14,11 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import os
-import pickle
 import sys
-import tempfile
 import time
-from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO, overload
+from typing import TextIO
 
 from auditor.baseline import Baseline, Entry, Usage, document_key
 from auditor.config import Config
@@ -30,11 +26,8 @@ from auditor.errors import InputError
 from auditor.io.feeds import looks_like_feed, read_feed
 from auditor.io.terminal import safe
 from auditor.runs import BATCH, Execution, PipelineFactory, Runner
-from auditor.types import SEVERITIES, Document, DocumentResult, Finding, Weights
-
-EXIT_PASSED = 0
-EXIT_FAILED = 1
-EXIT_ERROR = 2
+from auditor.types import SEVERITIES, Document, DocumentResult, Weights
+from auditor.verdicts import EXIT_ERROR, EXIT_FAILED, EXIT_PASSED, GateResult, SpilledVerdicts, Verdict
 
 # ---------------------------------------------------------------------------- inputs
 
@@ -164,7 +157,10 @@ class Inputs:
 
 #: Documents per batch, the pipeline factory and the runner type live in
 #: :mod:`auditor.runs` (shared with score and eval); the names stay importable from here.
-__all__ = ["BATCH", "Execution", "PipelineFactory", "Runner"]
+__all__ = [
+    "BATCH", "EXIT_ERROR", "EXIT_FAILED", "EXIT_PASSED", "Execution", "GateResult", "PipelineFactory", "Runner",
+    "SpilledVerdicts", "Verdict",
+]
 
 
 class Progress:
@@ -236,104 +232,6 @@ def results(
 
 
 # ---------------------------------------------------------------------------- decision
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """The gate's judgement of one document."""
-
-    result: DocumentResult
-    key: str
-    accepted: tuple[bool, ...]  # per finding of result.findings: accepted by the baseline
-    score: float  # effective score (baseline-accepted findings removed)
-    counts: dict[str, int]  # new findings per severity
-    reasons: tuple[str, ...]  # why it failed; empty when it passed
-
-    @property
-    def passed(self) -> bool:
-        return not self.reasons
-
-    @property
-    def new_findings(self) -> tuple[Finding, ...]:
-        return tuple(f for f, a in zip(self.result.findings, self.accepted) if not a)
-
-    @property
-    def accepted_findings(self) -> tuple[Finding, ...]:
-        return tuple(f for f, a in zip(self.result.findings, self.accepted) if a)
-
-
-@dataclass(frozen=True)
-class GateResult:
-    verdicts: Sequence[Verdict]  # a tuple, or SpilledVerdicts for the streaming gate
-    config: Config
-    baseline: str | None = None
-
-    @property
-    def passed(self) -> bool:
-        return not self.failed
-
-    @property
-    def exit_code(self) -> int:
-        return EXIT_PASSED if self.passed else EXIT_FAILED
-
-    @property
-    def failed(self) -> Sequence[Verdict]:
-        if isinstance(self.verdicts, SpilledVerdicts):
-            return self.verdicts.failed  # read back from the spill file, not held
-        return tuple(v for v in self.verdicts if not v.passed)
-
-
-class SpilledVerdicts(Sequence[Verdict]):
-    """Verdicts written to an anonymous temporary file as they arrive, read back on demand.
-
-    Why: the gate's reports read every verdict after the run (the summary table, JUnit,
-    SARIF), some more than once; holding them made the gate's memory grow with its input.
-    Each verdict is pickled on arrival; only its file offset stays in memory (8 bytes), and
-    the offsets of the failing ones apart, so :attr:`GateResult.failed` needs no full pass.
-    The file is deleted by the operating system when closed, even on a crash.
-    """
-
-    def __init__(self) -> None:
-        self._fh = tempfile.TemporaryFile()
-        self._offsets = array("q")
-        self._failing = array("q")
-
-    def append(self, verdict: Verdict) -> None:
-        offset = self._fh.seek(0, os.SEEK_END)
-        pickle.dump(verdict, self._fh, protocol=pickle.HIGHEST_PROTOCOL)
-        self._offsets.append(offset)
-        if not verdict.passed:
-            self._failing.append(offset)
-
-    def _view(self, offsets: array[int]) -> SpilledVerdicts:
-        view = SpilledVerdicts.__new__(SpilledVerdicts)
-        view._fh, view._offsets, view._failing = self._fh, offsets, offsets
-        return view
-
-    @property
-    def failed(self) -> SpilledVerdicts:
-        """The failing verdicts, in order (a view on the same file)."""
-        return self._view(self._failing)
-
-    def __len__(self) -> int:
-        return len(self._offsets)
-
-    def _load(self, offset: int) -> Verdict:
-        self._fh.seek(offset)
-        return pickle.load(self._fh)
-
-    @overload
-    def __getitem__(self, i: int) -> Verdict: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[Verdict]: ...
-    def __getitem__(self, i: int | slice) -> Verdict | Sequence[Verdict]:
-        if isinstance(i, slice):
-            return self._view(self._offsets[i])
-        return self._load(self._offsets[i])
-
-    def __iter__(self) -> Iterator[Verdict]:
-        for offset in self._offsets:
-            yield self._load(offset)
 
 
 def effective_score(result: DocumentResult, accepted: Sequence[bool], weights: Weights) -> float:

@@ -32,7 +32,8 @@ from calibrate_lexical import collect  # noqa: E402
 from auditor.curves import CurveGroup, operating_curve  # noqa: E402
 from auditor.engines.lexical.calibration import BINS, bin_of, load_calibration  # noqa: E402
 from auditor.engines.rules import RulesEngine  # noqa: E402
-from auditor.evaluate import Span, read_gold  # noqa: E402
+from auditor.evaluate import Span  # noqa: E402
+from auditor.io.gold import read_gold  # noqa: E402
 from auditor.segment import segment_document  # noqa: E402
 from auditor.types import Document  # noqa: E402
 

@@ -49,7 +49,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from auditor.engines.lexical.calibration import BINS, CALIBRATION_PATH, bin_of  # noqa: E402
-from auditor.evaluate import GoldRecord, Prediction, Span, char_ranks, evaluate, read_gold  # noqa: E402
+from auditor.evaluate import GoldRecord, Prediction, Span, char_ranks, evaluate  # noqa: E402
+from auditor.io.gold import read_gold  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 PRIOR_CHARS = 100  # smoothing prior, in characters (about a dozen words)

@@ -56,7 +56,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from auditor.estimate import ESTIMATE_PATH, engine_key  # noqa: E402
-from auditor.evaluate import GoldRecord, kendall_tau_b, read_gold, spearman  # noqa: E402
+from auditor.evaluate import GoldRecord, kendall_tau_b, spearman  # noqa: E402
+from auditor.io.gold import read_gold  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 FOLDS = 5

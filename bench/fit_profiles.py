@@ -49,7 +49,8 @@ from fit_mqm_estimate import assign_folds  # noqa: E402  (the estimate's grouped
 
 from auditor.engines.lexical.calibration import bin_of, load_calibration  # noqa: E402
 from auditor.engines.lexical.profiles import PROFILES_PATH  # noqa: E402
-from auditor.evaluate import GoldRecord, char_ranks, read_gold  # noqa: E402
+from auditor.evaluate import GoldRecord, char_ranks  # noqa: E402
+from auditor.io.gold import read_gold  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "eval"
 DEV = SHARED / "dev.jsonl"

@@ -44,7 +44,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from fit_mqm_estimate import assign_folds  # noqa: E402  (the estimate's grouped folds)
 
 from auditor.engines.lexical.combiner import COMBINER_PATH, EXCLUDED, feature_names, token_rows  # noqa: E402
-from auditor.evaluate import char_ranks, read_gold  # noqa: E402
+from auditor.evaluate import char_ranks  # noqa: E402
+from auditor.io.gold import read_gold  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "eval"
 DEV = SHARED / "dev.jsonl"

@@ -17,12 +17,11 @@ from auditor.evaluate import (
     char_ranks,
     evaluate,
     kendall_tau_b,
-    parse_gold_line,
-    read_gold,
     render_text,
     spearman,
     top_category,
 )
+from auditor.io.gold import parse_gold_line, read_gold
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "nato-hegseth.jsonl"
 DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev.jsonl"

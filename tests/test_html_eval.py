@@ -17,7 +17,8 @@ from test_html import browser, needs_chromium, page_factory  # noqa: F401  (the 
 from auditor.cli.eval_cmd import audit_gold, eval_command
 from auditor.curves import groups_by_confidence, operating_curve, per_detector, reliability
 from auditor.errors import ResourceMissing
-from auditor.evaluate import Prediction, Span, evaluate, read_gold
+from auditor.evaluate import Prediction, Span, evaluate
+from auditor.io.gold import read_gold
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev.jsonl"
 

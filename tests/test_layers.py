@@ -26,6 +26,18 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
     ),
     ("auditor.detectors", ("auditor.io", "auditor.gate", "auditor.pipeline", "auditor.cli")),
     ("auditor.executors", ("auditor.engines", "auditor.io", "auditor.gate", "auditor.cli")),
+    # the metrics and the gate's decision as data sit below the readers and writers
+    ("auditor.evaluate", ("auditor.io", "auditor.gate", "auditor.pipeline", "auditor.engines", "auditor.cli")),
+    ("auditor.curves", ("auditor.io", "auditor.gate", "auditor.pipeline", "auditor.engines", "auditor.cli")),
+    ("auditor.verdicts", ("auditor.gate", "auditor.io", "auditor.pipeline", "auditor.runs", "auditor.engines", "auditor.cli")),
+    ("auditor.baseline", ("auditor.gate", "auditor.io", "auditor.pipeline", "auditor.engines", "auditor.cli")),
+    (
+        "auditor.io",
+        (
+            "auditor.gate", "auditor.pipeline", "auditor.runs", "auditor.executors", "auditor.engines",
+            "auditor.eval_run", "auditor.config", "auditor.cli",
+        ),
+    ),  # fmt: skip
 ]
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from auditor.errors import InputError
-from auditor.evaluate import read_gold
 from auditor.io.feeds import read_feed
+from auditor.io.gold import read_gold
 from auditor.io.readers import ReadOptions, read_documents
 
 AUDITOR = os.path.join(os.path.dirname(sys.executable), "auditor")

@@ -21,9 +21,9 @@ from functools import partial
 from itertools import chain
 
 from auditor.errors import AuditorError
-from auditor.gate import GateResult, Verdict
 from auditor.io.reports import GITHUB_LEVEL, describe, locate, root_path, safe
 from auditor.types import SEVERITY_RANK, Finding
+from auditor.verdicts import GateResult, Verdict
 
 #: annotations GitHub displays per step and level (actions/toolkit, problem matchers)
 LIMITS: Mapping[str, int] = {"error": 10, "warning": 10, "notice": 10}

@@ -405,7 +405,7 @@ def render_gate_html(decision: Any, signature: str | None = None) -> str:
     """``auditor gate --html``: a sortable table of every document, failing first, then details.
 
     Passing documents' details are collapsed (``<details>``), so a 10,000-item feed stays usable.
-    ``decision`` is an :class:`auditor.gate.GateResult`. ``signature`` defaults to the one the
+    ``decision`` is an :class:`auditor.verdicts.GateResult`. ``signature`` defaults to the one the
     pipeline stamped on the results (the full one, with resource versions and weights), since
     the gate builds its pipelines in worker processes and the CLI never sees them.
     """

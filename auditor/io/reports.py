@@ -1,6 +1,6 @@
 """Gate reports: human summary table, JUnit XML, SARIF 2.1.0, GitHub Actions commands.
 
-Every report is a pure function of a :class:`~auditor.gate.GateResult` (no timings,
+Every report is a pure function of a :class:`~auditor.verdicts.GateResult` (no timings,
 no absolute paths), so serial and parallel runs give byte-identical reports. Files are
 written atomically (:func:`write_atomic`): a temporary file in the target directory,
 then ``os.replace``; a failure leaves no half-written report behind.
@@ -27,11 +27,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 from auditor.detectors.docs import GITHUB_COMMAND, INFORMATION_URI, LEVELS, sarif_rules
-from auditor.gate import GateResult, Verdict
 from auditor.io import atomic
 from auditor.io.feeds import feed_position
 from auditor.io.terminal import safe
 from auditor.types import Document, Finding, LineIndex
+from auditor.verdicts import GateResult, Verdict
 
 TOOL_NAME = "mt-auditor"
 #: the uriBaseId every artifact URI is relative to (GitHub code scanning's convention)
