@@ -230,3 +230,17 @@ def test_jsonl_record_locations_point_into_the_json_line(tmp_path: Path) -> None
     assert (la.start_line, raw[0][la.start_column - 1 : la.end_column - 1]) == (1, "NATO -Verb\\u00fcndeten")
     lb = reports.locate(b, rb.findings[0])
     assert (lb.start_line, raw[1][lb.start_column - 1 : lb.end_column - 1]) == (2, "NATO -Staaten")
+
+
+def test_relative_path_follows_the_working_directory(tmp_path, monkeypatch):
+    """The memo of report paths is per working directory: keyed by the path alone, a
+    second gate run from another directory in the same process showed the first one's."""
+    from auditor.io.reports import relative_path
+
+    (tmp_path / "a").mkdir()
+    target = tmp_path / "a" / "doc.txt"
+    monkeypatch.chdir(tmp_path)
+    assert relative_path(str(target)) == "a/doc.txt"
+    monkeypatch.chdir(tmp_path / "a")
+    assert relative_path(str(target)) == "doc.txt"
+    assert relative_path("-") == "stdin"

@@ -87,11 +87,17 @@ def relative_path(path: str) -> str:
     return _rel(path)
 
 
-@lru_cache(maxsize=4096)
 def _rel(path: str) -> str:
+    return _rel_to(path, os.getcwd())
+
+
+@lru_cache(maxsize=4096)
+def _rel_to(path: str, cwd: str) -> str:
+    """``path`` as reports show it from ``cwd`` (memoised per working directory: a cache
+    keyed by the path alone went stale when the working directory changed)."""
     if path in ("-", "<stdin>"):
         return "stdin"
-    rel = os.path.relpath(os.path.abspath(path), os.getcwd())
+    rel = os.path.relpath(os.path.join(cwd, path), cwd)
     if rel.startswith(".."):
         rel = os.path.normpath(path)
     return Path(rel).as_posix()
