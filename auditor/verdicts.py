@@ -13,7 +13,7 @@ import tempfile
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, overload
+from typing import IO, TYPE_CHECKING, overload
 
 from auditor.types import DocumentResult, Finding
 
@@ -72,20 +72,76 @@ class GateResult:
         return tuple(v for v in self.verdicts if not v.passed)
 
 
+class _Offsets:
+    """8-byte integers appended in order, held in an anonymous temporary file but for the
+    last :data:`_OFFSETS_BUFFER` of them.
+
+    Why: one offset per verdict was the gate's last memory that grew with its input
+    (8 bytes a document, 28 MB for a 1 GB feed of short records). Reading one back is a
+    seek and 8 bytes; iterating reads them a buffer at a time."""
+
+    def __init__(self) -> None:
+        self._fh: IO[bytes] | None = None
+        self._on_disk = 0
+        self._buffer = array("q")
+
+    def append(self, value: int) -> None:
+        self._buffer.append(value)
+        if len(self._buffer) >= _OFFSETS_BUFFER:
+            if self._fh is None:
+                self._fh = tempfile.TemporaryFile()
+            self._fh.seek(0, os.SEEK_END)
+            self._buffer.tofile(self._fh)
+            self._on_disk += len(self._buffer)
+            del self._buffer[:]
+
+    def __len__(self) -> int:
+        return self._on_disk + len(self._buffer)
+
+    def __getitem__(self, i: int) -> int:
+        n = len(self)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(i)
+        if i >= self._on_disk:
+            return self._buffer[i - self._on_disk]
+        assert self._fh is not None
+        self._fh.seek(8 * i)
+        one = array("q")
+        one.frombytes(self._fh.read(8))
+        return one[0]
+
+    def __iter__(self) -> Iterator[int]:
+        done = 0
+        while done < self._on_disk:
+            assert self._fh is not None
+            self._fh.seek(8 * done)  # again each time: another reader may have moved the file
+            chunk = array("q")
+            chunk.frombytes(self._fh.read(8 * min(_OFFSETS_BUFFER, self._on_disk - done)))
+            done += len(chunk)
+            yield from chunk
+        yield from self._buffer
+
+
+#: offsets :class:`_Offsets` holds in memory before it writes them out
+_OFFSETS_BUFFER = 8192
+
+
 class SpilledVerdicts(Sequence[Verdict]):
     """Verdicts written to an anonymous temporary file as they arrive, read back on demand.
 
     Why: the gate's reports read every verdict after the run (the summary table, JUnit,
     SARIF), some more than once; holding them made the gate's memory grow with its input.
-    Each verdict is pickled on arrival; only its file offset stays in memory (8 bytes), and
+    Each verdict is pickled on arrival and its file offset spilled too (:class:`_Offsets`),
     the offsets of the failing ones apart, so :attr:`GateResult.failed` needs no full pass.
-    The file is deleted by the operating system when closed, even on a crash.
+    The files are deleted by the operating system when closed, even on a crash.
     """
 
     def __init__(self) -> None:
         self._fh = tempfile.TemporaryFile()
-        self._offsets = array("q")
-        self._failing = array("q")
+        self._offsets: _Offsets | array[int] = _Offsets()
+        self._failing: _Offsets | array[int] = _Offsets()
 
     def append(self, verdict: Verdict) -> None:
         offset = self._fh.seek(0, os.SEEK_END)
@@ -94,7 +150,7 @@ class SpilledVerdicts(Sequence[Verdict]):
         if not verdict.passed:
             self._failing.append(offset)
 
-    def _view(self, offsets: array[int]) -> SpilledVerdicts:
+    def _view(self, offsets: _Offsets | array[int]) -> SpilledVerdicts:
         view = SpilledVerdicts.__new__(SpilledVerdicts)
         view._fh, view._offsets, view._failing = self._fh, offsets, offsets
         return view
@@ -116,8 +172,8 @@ class SpilledVerdicts(Sequence[Verdict]):
     @overload
     def __getitem__(self, i: slice) -> Sequence[Verdict]: ...
     def __getitem__(self, i: int | slice) -> Verdict | Sequence[Verdict]:
-        if isinstance(i, slice):
-            return self._view(self._offsets[i])
+        if isinstance(i, slice):  # a slice is held in memory: nothing in the gate takes one
+            return self._view(array("q", (self._offsets[k] for k in range(*i.indices(len(self))))))
         return self._load(self._offsets[i])
 
     def __iter__(self) -> Iterator[Verdict]:

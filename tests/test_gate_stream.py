@@ -119,3 +119,47 @@ def test_eval_streamed_predictions_match_score(tmp_path: Path, monkeypatch: pyte
     scored = CliRunner().invoke(main, ["score", "gold.jsonl", "--isolated", "--engine", "rules", "--format", "jsonl"])
     assert (tmp_path / "p.jsonl").read_text(encoding="utf-8") == scored.output
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_spilled_offsets_on_disk_give_the_same_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a buffer of 5, the verdicts' offsets (and the failing ones') go to disk several
+    times over: indexing, iterating, the failing view and every report stay the same."""
+    from auditor import verdicts
+
+    monkeypatch.setattr(verdicts, "_OFFSETS_BUFFER", 5)
+    src = _records(tmp_path / "in.jsonl", 3 * BATCH + 5)
+    config = _config()
+    factory = PipelineFactory(("rules",), config.weights)
+    held = gate.decide(gate.run(gate.collect([str(src)], config), factory), config)
+    inputs = gate.Inputs([str(src)], config)
+    streamed, _ = gate.decide_stream(gate.results(inputs, factory, count=inputs.validate()), config)
+    spilled = streamed.verdicts
+    assert isinstance(spilled, gate.SpilledVerdicts)
+    assert spilled._offsets._on_disk >= 50 and spilled._failing._on_disk >= 15  # type: ignore[union-attr]
+    assert [v.key for v in spilled] == [v.key for v in held.verdicts]
+    assert [spilled[i].key for i in (0, 7, len(spilled) - 1, -1)] == [held.verdicts[i].key for i in (0, 7, -1, -1)]
+    assert [v.key for v in spilled[3:11:2]] == [v.key for v in held.verdicts[3:11:2]]
+    assert [v.key for v in streamed.failed] == [v.key for v in held.failed]
+    # two readers at once (a report walking the verdicts while another reads the failing ones)
+    assert [(a.key, b.key) for a, b in zip(spilled, streamed.failed)] == list(
+        zip([v.key for v in held.verdicts], [v.key for v in held.failed])
+    )
+    assert reports.summary(streamed) == reports.summary(held)
+    assert reports.junit(streamed) == reports.junit(held)
+    assert reports.sarif_report(streamed) == reports.sarif_report(held)
+    with pytest.raises(IndexError):
+        spilled[len(spilled)]
+
+
+def test_file_lines_from_checkpoints_are_the_lines_of_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every 3rd line's offset kept: each line read back equals the text split at newlines,
+    with CRLF and without a final newline."""
+    monkeypatch.setattr(reports, "_LINE_STEP", 3)
+    for name, body in (("lf", "a\nbb\n\nccc\nd\ne\nf\n"), ("crlf", "a\r\nbb\r\nccc\r\nd"), ("one", "x")):
+        path = tmp_path / f"{name}.jsonl"
+        path.write_bytes(body.encode("utf-8"))
+        index = reports._FileLines(str(path))
+        expected = path.read_text(encoding="utf-8").split("\n")
+        assert len(index) == len(expected)
+        assert [index.line(i) for i in range(1, len(index) + 1)] == [x.removesuffix("\r") for x in expected]
+        assert len(index.checkpoints) == 1 + (len(expected) - 1) // 3
