@@ -33,14 +33,20 @@ def _config() -> Config:
     return Config().override(engine="rules", min_score=99.5)  # the flagged records fail
 
 
-def test_streaming_gate_reports_as_before(tmp_path: Path) -> None:
-    """Judged on arrival, slimmed and spilled: every text report is the one of the held results."""
+def _held_and_streamed(tmp_path: Path) -> tuple[gate.GateResult, gate.GateResult, object]:
+    """The same records judged with every result held, and streamed (with its baseline usage)."""
     src = _records(tmp_path / "in.jsonl", 3 * BATCH + 5)
     config = _config()
     factory = PipelineFactory(("rules",), config.weights)
     held = gate.decide(gate.run(gate.collect([str(src)], config), factory), config)
     inputs = gate.Inputs([str(src)], config)
     streamed, use = gate.decide_stream(gate.results(inputs, factory, count=inputs.validate()), config)
+    return held, streamed, use
+
+
+def test_streaming_gate_reports_as_before(tmp_path: Path) -> None:
+    """Judged on arrival, slimmed and spilled: every text report is the one of the held results."""
+    held, streamed, use = _held_and_streamed(tmp_path)
     assert use is None
     assert isinstance(streamed.verdicts, gate.SpilledVerdicts)
     assert len(streamed.verdicts) == len(held.verdicts) == 3 * BATCH + 5
@@ -127,12 +133,7 @@ def test_spilled_offsets_on_disk_give_the_same_reports(tmp_path: Path, monkeypat
     from auditor import verdicts
 
     monkeypatch.setattr(verdicts, "_OFFSETS_BUFFER", 5)
-    src = _records(tmp_path / "in.jsonl", 3 * BATCH + 5)
-    config = _config()
-    factory = PipelineFactory(("rules",), config.weights)
-    held = gate.decide(gate.run(gate.collect([str(src)], config), factory), config)
-    inputs = gate.Inputs([str(src)], config)
-    streamed, _ = gate.decide_stream(gate.results(inputs, factory, count=inputs.validate()), config)
+    held, streamed, _ = _held_and_streamed(tmp_path)
     spilled = streamed.verdicts
     assert isinstance(spilled, gate.SpilledVerdicts)
     assert spilled._offsets._on_disk >= 50 and spilled._failing._on_disk >= 15  # type: ignore[union-attr]

@@ -205,10 +205,14 @@ def test_full_disk_while_compiling_removes_the_temporary_exit_2(tmp_path: Path) 
         subprocess.run(["umount", str(small)], check=True)
 
 
-def test_damage_found_only_by_a_query_stops_cleanly_and_heals_on_the_next_run(tmp_path: Path) -> None:
+def _compiled_then_damaged(tmp_path: Path, keys: bool = False) -> tuple[Path, Path]:
+    """(source, compiled table) of a 4,000-entry dictionary whose compiled second half is
+    overwritten after compilation; ``keys``: its key list is written first (undamaged)."""
     src = tmp_path / "de-en"
     src.write_text("".join(f"Wort{i} {{n}} :: word{i}\n" for i in range(4000)), encoding="utf-8")
     ding = lx.load_ding(cache_dir=tmp_path / "c", path=str(src))
+    if keys:
+        ding.use_key_filter()
     path = Path(ding.db_path)
     ding._con.close()
     size = path.stat().st_size
@@ -217,6 +221,11 @@ def test_damage_found_only_by_a_query_stops_cleanly_and_heals_on_the_next_run(tm
         os.pwrite(fd, b"\xff" * (size // 2), size // 2)
     finally:
         os.close(fd)
+    return src, path
+
+
+def test_damage_found_only_by_a_query_stops_cleanly_and_heals_on_the_next_run(tmp_path: Path) -> None:
+    src, path = _compiled_then_damaged(tmp_path)
     opened_anyway = lx.Ding(path)  # as if the open-time check had missed the damage
     with pytest.raises(rc.CacheError, match="compiled cache is damaged"):
         opened_anyway.lookup_de_many([f"Wort{i}" for i in range(0, 4000, 7)])
@@ -231,18 +240,7 @@ def test_damage_found_by_the_aligner_stops_the_run_instead_of_unaligning_words(t
     different findings. The damage must reach the user as the cache error it is."""
     from auditor.engines.lexical.align import _Lexicon
 
-    src = tmp_path / "de-en"
-    src.write_text("".join(f"Wort{i} {{n}} :: word{i}\n" for i in range(4000)), encoding="utf-8")
-    ding = lx.load_ding(cache_dir=tmp_path / "c", path=str(src))
-    ding.use_key_filter()  # the key list is written beside the table, undamaged below
-    path = Path(ding.db_path)
-    ding._con.close()
-    size = path.stat().st_size
-    fd = os.open(path, os.O_WRONLY)
-    try:
-        os.pwrite(fd, b"\xff" * (size // 2), size // 2)
-    finally:
-        os.close(fd)
+    _src, path = _compiled_then_damaged(tmp_path, keys=True)  # the key list stays intact
     lex = _Lexicon(lx.Ding(path))  # as if the open-time check had missed the damage
     with pytest.raises(rc.CacheError, match="compiled cache is damaged"):
         for i in range(0, 4000, 7):
