@@ -240,21 +240,20 @@ class LexicalEngine(Engine):
         return self._analyze(doc, self.contexts(doc))
 
     def _analyze(self, doc: SegmentedDocument, contexts: list[tuple[Segment, SegmentContext]]) -> EngineOutput:
-        from auditor.engines.lexical.align import candidates_for_segment
+        from auditor.engines.lexical.align import align_segment, candidates_for_segment
 
         cands, annotations = self.candidates(doc, contexts)
         raw = [c for _seg, c in cands]
         findings = calibrated_findings(doc, raw, self.emission)
         for seg, ctx in contexts:  # the scored segments, in order
-            if seg.source is None or (not seg.source and self.combiner is None):
+            if seg.source is None:
                 continue
-            aligned, ann = candidates_for_segment(doc, seg, ctx.tokens, self.res)
             if not seg.source:
                 # an empty source reports nothing, but the combiner was trained with these candidates
-                raw.extend(aligned)
+                if self.combiner is not None:
+                    raw.extend(candidates_for_segment(doc, seg, ctx.tokens, self.res)[0])
                 continue
-            found = calibrated_findings(doc, aligned, self.emission)
-            ann["findings"] = len(found)
+            aligned, found, ann = align_segment(doc, seg, ctx.tokens, self.res, self.emission)
             findings.extend(found)
             raw.extend(aligned)  # the combiner reads the uncalibrated strengths (thorough)
             # Flat: segments[i].lexical.alignment holds the [de, en] word index pairs.

@@ -39,6 +39,7 @@ __all__ = [
     "Candidate",
     "DingLike",
     "align_tokens",
+    "align_segment",
     "analyze_segment_with_source",
     "candidates_for_segment",
 ]
@@ -1132,6 +1133,20 @@ def _annotation(
     }
 
 
+def align_segment(
+    sdoc: SegmentedDocument, segment: Segment, tokens: Sequence[Token], res: Any, emission: Any = None
+) -> tuple[list[Candidate], list[Finding], dict[str, Any]]:
+    """The aligner's raw candidates for one segment, the findings the profile reports from
+    them, and the alignment annotation (with its finding count). The engine keeps the raw
+    candidates for the learned combiner, which reads uncalibrated strengths."""
+    from auditor.engines.lexical.findings import calibrated_findings
+
+    cands, ann = candidates_for_segment(sdoc, segment, tokens, res)
+    findings = calibrated_findings(sdoc, cands, emission)
+    ann["findings"] = len(findings)
+    return cands, findings, ann
+
+
 def analyze_segment_with_source(
     sdoc: SegmentedDocument, segment: Segment, tokens: list[Token], res: Any, emission: Any = None
 ) -> tuple[list[Finding], dict[str, Any]]:
@@ -1142,9 +1157,5 @@ def analyze_segment_with_source(
     profile's rule (:class:`~auditor.engines.lexical.profiles.Emission`; default balanced)."""
     if not segment.source or not segment.scored:
         return [], {}
-    from auditor.engines.lexical.findings import calibrated_findings
-
-    cands, ann = candidates_for_segment(sdoc, segment, tokens, res)
-    findings = calibrated_findings(sdoc, cands, emission)
-    ann["findings"] = len(findings)
+    _cands, findings, ann = align_segment(sdoc, segment, tokens, res, emission)
     return findings, ann
