@@ -958,12 +958,10 @@ class FreqTable(_KV):
                 self._memo[k] = (float(a), float(b))
 
     def _one(self, token: str) -> tuple[float, float]:
-        r = self._memo.get(token)
-        if r is None:  # not prefetched: one query
-            rows = self._get("SELECT v0, v1 FROM kv WHERE k = ?", (token,))
-            row = rows[0] if rows else None
-            r = (float(row[0]), float(row[1])) if row else (0.0, 0.0)
-            self._memo[token] = r
+        """A token nobody prefetched: one query, then memoised."""
+        rows = self._get("SELECT v0, v1 FROM kv WHERE k = ?", (token,))
+        row = rows[0] if rows else None
+        r = self._memo[token] = (float(row[0]), float(row[1])) if row else (0.0, 0.0)
         return r
 
     def zipf_frequency(self, word: str, lang: str) -> float:
