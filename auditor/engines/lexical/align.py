@@ -31,6 +31,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from auditor.engines.lexical.base import Candidate
+from auditor.engines.lexical.findings import calibrated_findings
 from auditor.engines.lexical.tokens import Token, tokenize
 from auditor.engines.lexical.untranslated import untranslated_candidates
 from auditor.types import Finding, Segment, SegmentedDocument
@@ -1139,8 +1140,6 @@ def align_segment(
     """The aligner's raw candidates for one segment, the findings the profile reports from
     them, and the alignment annotation (with its finding count). The engine keeps the raw
     candidates for the learned combiner, which reads uncalibrated strengths."""
-    from auditor.engines.lexical.findings import calibrated_findings
-
     cands, ann = candidates_for_segment(sdoc, segment, tokens, res)
     findings = calibrated_findings(sdoc, cands, emission)
     ann["findings"] = len(findings)
